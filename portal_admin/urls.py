@@ -1,0 +1,17 @@
+"""Root URLs: the app, Django auth (login and logout only), admin, health check."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from sessions_app.views import health
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="sessions_app:customer_search"), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("", include("sessions_app.urls")),
+]

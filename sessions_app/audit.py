@@ -1,0 +1,130 @@
+"""The audit log's one write path: append a hash-chained event, and compute row hashes.
+
+Every append runs in its own transaction under a lock that serializes appends across
+processes (PostgreSQL: a transaction-scoped advisory lock; SQLite: the database write lock
+taken by BEGIN IMMEDIATE), so the chain never forks.
+"""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC
+from ipaddress import ip_address
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .models import AuditEvent
+
+Action = AuditEvent.Action
+Outcome = AuditEvent.Outcome
+
+GENESIS_HASH = "0" * 64
+_ADVISORY_LOCK_KEY = 0x7061646C  # "padl": one lock for the whole chain
+USER_AGENT_MAX = 256
+
+# The fields that the hash covers, in a fixed order; `hash` itself is not one of them.
+HASHED_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "outcome",
+    "customer_id",
+    "customer_email",
+    "subscription_ids",
+    "reason",
+    "paddle_session_id",
+    "paddle_request_id",
+    "error_code",
+    "client_ip",
+    "user_agent",
+    "details",
+    "prev_hash",
+)
+
+
+def canonical_json(values: Mapping[str, Any]) -> bytes:
+    """The row's hashed fields as canonical JSON: sorted keys, no spaces, UTC timestamps."""
+    payload = {}
+    for name in HASHED_FIELDS:
+        value = values[name]
+        if name == "created_at":
+            value = value.astimezone(UTC).isoformat(timespec="microseconds")
+        payload[name] = value
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def row_hash(values: Mapping[str, Any]) -> str:
+    """HMAC-SHA256 under AUDIT_CHAIN_KEY of prev_hash followed by the row's canonical JSON."""
+    message = values["prev_hash"].encode() + canonical_json(values)
+    return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR, or the left-most address of the configured trusted proxy header."""
+    raw = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXY_IP_HEADER:
+        forwarded = request.META.get(settings.TRUSTED_PROXY_IP_HEADER, "")
+        raw = forwarded.split(",")[0].strip() or raw
+    try:
+        return str(ip_address(raw))
+    except ValueError:
+        return None
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+    # SQLite: the IMMEDIATE transaction already holds the database write lock.
+
+
+def record(
+    *,
+    action: str,
+    outcome: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+    customer_id: str = "",
+    customer_email: str = "",
+    subscription_ids: Iterable[str] = (),
+    reason: str = "",
+    paddle_session_id: str = "",
+    paddle_request_id: str = "",
+    error_code: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain and commit it; raises if the database refuses."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    values: dict[str, Any] = {
+        "actor_id": user.pk if user is not None else None,
+        "actor_username": user.get_username() if user is not None else actor_username,
+        "action": str(action),
+        "outcome": str(outcome),
+        "customer_id": customer_id,
+        "customer_email": customer_email,
+        "subscription_ids": list(subscription_ids),
+        "reason": reason,
+        "paddle_session_id": paddle_session_id,
+        "paddle_request_id": paddle_request_id,
+        "error_code": error_code,
+        "client_ip": client_ip(request) if request is not None else None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX] if request is not None else "",
+        "details": dict(details or {}),
+    }
+    with transaction.atomic(durable=True):
+        _lock_chain()
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        values.update(seq=seq, prev_hash=prev_hash, created_at=timezone.now())
+        event = AuditEvent(**values, hash=row_hash(values))
+        event.save(force_insert=True)
+    return event

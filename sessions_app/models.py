@@ -1,0 +1,104 @@
+"""The console's own data: the audit log, the link kill switch, spent confirmation tokens.
+
+Portal URLs and tokens are never stored here or anywhere else.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained record of something done to customer data or links.
+
+    Written only by `sessions_app.audit`; database triggers reject UPDATE and DELETE.
+    """
+
+    class Action(models.TextChoices):
+        CUSTOMER_SEARCH = "customer.search"
+        CUSTOMER_VIEW = "customer.view"
+        PORTAL_SESSION_REQUESTED = "portal_session.requested"
+        PORTAL_SESSION_CREATED = "portal_session.created"
+        PORTAL_SESSION_FAILED = "portal_session.failed"
+        PORTAL_SESSION_RATE_LIMITED = "portal_session.rate_limited"
+        PORTAL_SESSIONS_SWITCHED = "portal_sessions.switched"
+        AUDIT_VIEW = "audit.view"
+        AUDIT_EXPORT = "audit.export"
+        AUTH_LOGIN = "auth.login"
+        AUTH_LOGIN_FAILED = "auth.login_failed"
+        AUTH_LOCKED_OUT = "auth.locked_out"
+        AUTH_LOGOUT = "auth.logout"
+        AUTH_STEP_UP = "auth.step_up"
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success"
+        FAILURE = "failure"
+        DENIED = "denied"
+
+    seq = models.BigIntegerField(primary_key=True, help_text="Position in the hash chain, from 1.")
+    created_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    customer_id = models.CharField(max_length=30, blank=True)
+    customer_email = models.CharField(max_length=320, blank=True)
+    subscription_ids = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    paddle_session_id = models.CharField(max_length=40, blank=True)
+    paddle_request_id = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-seq"]
+        default_permissions = ("view",)
+        permissions = [
+            ("lookup_customer", "Can look up Paddle customers"),
+            ("create_portal_session", "Can create customer portal links"),
+            ("view_all_audit", "Can review every user's audit events"),
+            ("export_audit", "Can export the audit log"),
+        ]
+        indexes = [
+            models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
+            models.Index(fields=["customer_id", "-seq"], name="audit_customer_seq"),
+            models.Index(fields=["customer_email", "-seq"], name="audit_email_seq"),
+            models.Index(fields=["action", "-seq"], name="audit_action_seq"),
+            models.Index(fields=["outcome", "-seq"], name="audit_outcome_seq"),
+            models.Index(fields=["paddle_session_id"], name="audit_paddle_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} by {self.actor_username or '-'}"
+
+
+class PortalLinkSwitch(models.Model):
+    """The managers' kill switch for link creation; a single row (pk=1)."""
+
+    enabled = models.BooleanField(default=True, help_text="Untick to stop all link creation at once.")
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "portal link switch"
+        default_permissions = ("view", "change")
+
+    def __str__(self) -> str:
+        return "Link creation enabled" if self.enabled else "Link creation stopped"
+
+
+class SpentConfirmation(models.Model):
+    """A confirmation token that has been used once; a second use finds its row and fails."""
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    spent_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        default_permissions = ()

@@ -1,0 +1,67 @@
+"""The errors a Paddle call can end in: a small family, each carrying what Paddle told us."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class PaddleError(Exception):
+    """Base of every Paddle failure; `code`, `detail`, HTTP `status` and Paddle's `request_id`."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str = "",
+        status: int | None = None,
+        request_id: str = "",
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+        self.status = status
+        self.request_id = request_id
+
+
+class PaddleNotFound(PaddleError):
+    """404: the customer or subscription does not exist (or the URL is invalid)."""
+
+
+class PaddleRejected(PaddleError):
+    """4xx other than auth, 404 and 429: Paddle refused the request; `field_errors` say why."""
+
+    def __init__(self, detail: str, *, field_errors: tuple[FieldError, ...] = (), **kwargs: object) -> None:
+        super().__init__(detail, **kwargs)  # type: ignore[arg-type]
+        self.field_errors = field_errors
+
+
+class PaddleAuthError(PaddleError):
+    """403: our API key is missing, malformed, revoked, or lacks a permission."""
+
+
+class PaddleRateLimited(PaddleError):
+    """429 (from Paddle, or our own shared budget): `retry_after` seconds to wait."""
+
+    def __init__(self, detail: str, *, retry_after: float | None = None, **kwargs: object) -> None:
+        super().__init__(detail, **kwargs)  # type: ignore[arg-type]
+        self.retry_after = retry_after
+
+
+class PaddleUnavailable(PaddleError):
+    """Paddle could not be reached or answered badly: timeout, connection error, 5xx/52x,
+    a body we cannot read, or an answer that contradicts the request."""
+
+
+__all__ = [
+    "FieldError",
+    "PaddleAuthError",
+    "PaddleError",
+    "PaddleNotFound",
+    "PaddleRateLimited",
+    "PaddleRejected",
+    "PaddleUnavailable",
+]

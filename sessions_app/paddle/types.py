@@ -1,0 +1,94 @@
+"""What the console knows of Paddle's entities: frozen dataclasses holding only what it shows.
+
+`management_urls` of subscriptions are dropped while parsing: with our key's permissions they
+carry live tokens. Status fields are plain strings so an unknown value from Paddle cannot crash.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+CUSTOMER_STATUSES = ("active", "archived")
+SUBSCRIPTION_STATUSES = ("active", "trialing", "past_due", "paused", "canceled")
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: str
+    name: str | None
+    email: str
+    status: str
+    locale: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class BillingCycle:
+    interval: str  # day | week | month | year
+    frequency: int
+
+
+@dataclass(frozen=True)
+class Period:
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    action: str  # cancel | pause | resume
+    effective_at: datetime
+    resume_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SubscriptionItem:
+    product_name: str
+    price_name: str  # price.name, falling back to price.description
+    quantity: int
+    unit_amount: str  # minor units as Paddle sends them, e.g. "3000"
+    currency_code: str
+    billing_cycle: BillingCycle | None
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: str
+    customer_id: str
+    status: str
+    currency_code: str
+    collection_mode: str  # automatic | manual
+    billing_cycle: BillingCycle
+    current_billing_period: Period | None
+    next_billed_at: datetime | None
+    scheduled_change: ScheduledChange | None
+    paused_at: datetime | None
+    canceled_at: datetime | None
+    items: tuple[SubscriptionItem, ...]
+
+    @property
+    def links_open_overview(self) -> bool:
+        """Paddle's portal links for paused or canceled subscriptions open the overview page."""
+        return self.status in ("paused", "canceled")
+
+
+@dataclass(frozen=True)
+class SubscriptionLinks:
+    subscription_id: str
+    cancel: str
+    update_payment_method: str
+    view: str | None  # `view_subscription`, added by Paddle on 2026-09-28
+
+
+@dataclass(frozen=True, repr=False)
+class PortalSession:
+    """A created portal session. Its URLs are bearer credentials: never log, store or cache."""
+
+    id: str
+    customer_id: str
+    created_at: datetime
+    overview_url: str
+    subscriptions: tuple[SubscriptionLinks, ...]
+    request_id: str
+
+    def __repr__(self) -> str:  # keeps the URLs out of tracebacks and debug output
+        return f"PortalSession(id={self.id!r}, customer_id={self.customer_id!r}, links=[redacted])"

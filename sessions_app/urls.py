@@ -1,0 +1,35 @@
+"""The console's URLs; DESIGN.md lists them and tests and bookmarks rely on them."""
+
+from django.urls import path, register_converter
+
+from .views import audit, customers, portal
+
+
+class CustomerIdConverter:
+    """Only a well-formed Paddle customer id reaches a view (anything else is a 404)."""
+
+    regex = "ctm_[a-z0-9]{26}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CustomerIdConverter, "ctm")
+
+app_name = "sessions_app"
+urlpatterns = [
+    path("customers/", customers.customer_search, name="customer_search"),
+    path("customers/<ctm:customer_id>/", customers.customer_detail, name="customer_detail"),
+    path(
+        "customers/<ctm:customer_id>/portal-session/confirm/",
+        portal.portal_session_confirm,
+        name="portal_session_confirm",
+    ),
+    path("customers/<ctm:customer_id>/portal-session/", portal.portal_session_create, name="portal_session_create"),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
+    path("audit/<int:seq>/", audit.audit_detail, name="audit_detail"),
+]
