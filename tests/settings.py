@@ -1,0 +1,26 @@
+"""The test run's settings: portal_admin.settings, with production-shaped loopback defaults.
+
+Only environment defaults live here (pytest-django imports this before any conftest runs);
+every setting is still read by portal_admin/settings.py.
+"""
+
+import os
+
+_TEST_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "test-secret-key-" + "k" * 50,
+    "AUDIT_CHAIN_KEY": "test-audit-chain-key",
+    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_COOKIES": "false",
+    "DJANGO_HSTS_SECONDS": "0",
+    "DJANGO_STATIC_MANIFEST": "false",
+    "WHITENOISE_USE_FINDERS": "true",
+    "PADDLE_API_KEY": "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst",
+    "PADDLE_API_BASE_URL": "http://127.0.0.1:9",  # replaced by the emulator fixture
+    "LOG_FORMAT": "text",
+}
+for _name, _value in _TEST_ENV.items():
+    os.environ.setdefault(_name, _value)
+
+from portal_admin.settings import *  # noqa: E402, F403
