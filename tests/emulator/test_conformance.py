@@ -16,7 +16,7 @@ from sessions_app.paddle.emulator import Emulator
 
 from .conftest import Api
 
-SHARED = Path("/work/shared")
+SHARED = Path(__file__).resolve().parent.parent / "contract"
 FIXTURES = SHARED / "paddle-fixtures"
 PADDLE = "https://api.paddle.com"
 
