@@ -34,8 +34,16 @@ class PaddleNotFound(PaddleError):
 class PaddleRejected(PaddleError):
     """4xx other than auth, 404 and 429: Paddle refused the request; `field_errors` say why."""
 
-    def __init__(self, detail: str, *, field_errors: tuple[FieldError, ...] = (), **kwargs: object) -> None:
-        super().__init__(detail, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        detail: str,
+        *,
+        field_errors: tuple[FieldError, ...] = (),
+        code: str = "",
+        status: int | None = None,
+        request_id: str = "",
+    ) -> None:
+        super().__init__(detail, code=code, status=status, request_id=request_id)
         self.field_errors = field_errors
 
 
@@ -46,8 +54,16 @@ class PaddleAuthError(PaddleError):
 class PaddleRateLimited(PaddleError):
     """429 (from Paddle, or our own shared budget): `retry_after` seconds to wait."""
 
-    def __init__(self, detail: str, *, retry_after: float | None = None, **kwargs: object) -> None:
-        super().__init__(detail, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retry_after: float | None = None,
+        code: str = "",
+        status: int | None = None,
+        request_id: str = "",
+    ) -> None:
+        super().__init__(detail, code=code, status=status, request_id=request_id)
         self.retry_after = retry_after
 
 

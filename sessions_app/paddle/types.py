@@ -4,7 +4,7 @@
 carry live tokens. Status fields are plain strings so an unknown value from Paddle cannot crash.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 CUSTOMER_STATUSES = ("active", "archived")
@@ -14,8 +14,8 @@ SUBSCRIPTION_STATUSES = ("active", "trialing", "past_due", "paused", "canceled")
 @dataclass(frozen=True)
 class Customer:
     id: str
-    name: str | None
-    email: str
+    name: str | None = field(repr=False)  # personal data stays out of reprs and tracebacks
+    email: str = field(repr=False)
     status: str
     locale: str
     created_at: datetime
@@ -71,12 +71,17 @@ class Subscription:
         return self.status in ("paused", "canceled")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SubscriptionLinks:
+    """Deep links into the portal for one subscription: bearer credentials like PortalSession's."""
+
     subscription_id: str
     cancel: str
     update_payment_method: str
     view: str | None  # `view_subscription`, added by Paddle on 2026-09-28
+
+    def __repr__(self) -> str:  # keeps the URLs out of tracebacks and debug output
+        return f"SubscriptionLinks(subscription_id={self.subscription_id!r}, links=[redacted])"
 
 
 @dataclass(frozen=True, repr=False)

@@ -1,0 +1,42 @@
+"""The app's PaddleClient, built from settings and reused so its connection pool is too."""
+
+from functools import lru_cache
+
+from django.conf import settings
+
+from . import budget
+from .client import PaddleClient
+
+BASE_URLS = {"sandbox": "https://sandbox-api.paddle.com", "production": "https://api.paddle.com"}
+
+
+def get_client() -> PaddleClient:
+    """The client for the current settings (a new one only when a PADDLE_* setting changes)."""
+    return _client_for(
+        settings.PADDLE_API_KEY,
+        settings.PADDLE_API_BASE_URL or BASE_URLS[settings.PADDLE_ENVIRONMENT],
+        settings.PADDLE_CONNECT_TIMEOUT,
+        settings.PADDLE_READ_TIMEOUT,
+        settings.PADDLE_DEADLINE,
+        settings.PADDLE_MAX_RETRY_AFTER,
+    )
+
+
+@lru_cache(maxsize=4)
+def _client_for(
+    api_key: str,
+    base_url: str,
+    connect_timeout: float,
+    read_timeout: float,
+    deadline: float,
+    max_retry_after: float,
+) -> PaddleClient:
+    return PaddleClient(
+        api_key=api_key,
+        base_url=base_url,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        deadline=deadline,
+        max_retry_after=max_retry_after,
+        throttle=budget.take,
+    )
