@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from portal_admin.paddle_settings import check_paddle_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -32,9 +34,7 @@ SECRET_KEY = _required("DJANGO_SECRET_KEY", debug_default="insecure-development-
 AUDIT_CHAIN_KEY = _required("AUDIT_CHAIN_KEY", debug_default="development-audit-chain-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "DJANGO_ALLOWED_HOSTS is not set. It is required when DJANGO_DEBUG is false."
-    )
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is not set. It is required when DJANGO_DEBUG is false.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sessions_app.middleware.RequestUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sessions_app.context_processors.console",
             ],
         },
     },
@@ -128,7 +130,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -146,8 +148,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False) else None
+)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer probes over plain HTTP behind the TLS proxy; the answer holds no secret.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -184,15 +190,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_LOCKOUT_CALLABLE = "sessions_app.lockout.lockout_response"
+# The lock lasts the cool-off from the last counted failure, so the retry time shown holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The same client IP as the audit log, so a trusted proxy does not lock out everyone at once.
+AXES_CLIENT_IP_CALLABLE = "sessions_app.audit.client_ip"
+# Axes stores the login request's query string; `next` may carry a search for an email.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "q", "email", "search"]
 
 # --- Paddle ---------------------------------------------------------------------------------
-PADDLE_API_KEY = _required("PADDLE_API_KEY", debug_default="pdl_sdbx_apikey_01demo0000000000000000000000_DemoDemoDemoDemoDemoDe_Dmo")
+PADDLE_API_KEY = _required(
+    "PADDLE_API_KEY", debug_default="pdl_sdbx_apikey_01demo0000000000000000000000_DemoDemoDemoDemoDemoDe_Dmo"
+)
 PADDLE_ENVIRONMENT = env.str("PADDLE_ENVIRONMENT", default="sandbox")
 PADDLE_API_BASE_URL = env.str("PADDLE_API_BASE_URL", default="")
 PADDLE_CONNECT_TIMEOUT = env.float("PADDLE_CONNECT_TIMEOUT", default=3.0)
 PADDLE_READ_TIMEOUT = env.float("PADDLE_READ_TIMEOUT", default=10.0)
 PADDLE_DEADLINE = env.float("PADDLE_DEADLINE", default=20.0)
 PADDLE_MAX_RETRY_AFTER = env.float("PADDLE_MAX_RETRY_AFTER", default=5.0)
+check_paddle_environment(PADDLE_API_KEY, PADDLE_ENVIRONMENT)
 # Requests a minute that all app processes together may send to Paddle (Paddle allows 240).
 PADDLE_BUDGET_PER_MINUTE = env.int("PADDLE_BUDGET_PER_MINUTE", default=200)
 PADDLE_BUDGET_MAX_WAIT = env.float("PADDLE_BUDGET_MAX_WAIT", default=2.0)
@@ -233,8 +249,12 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
-        # Django's request logger puts the full URL (with ?q=<email>) in its message.
+        # Only our handler, so every line passes the redaction filter (Django's defaults add a
+        # stderr handler and keep `django.server` from propagating).
+        "django": {"handlers": [], "propagate": True},
+        # 4xx lines ("Not Found: /path") are noise; they never carry the query string.
         "django.request": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        # runserver's request lines do carry the query string: the redaction filter cuts it.
+        "django.server": {"level": "WARNING", "propagate": True},
     },
 }

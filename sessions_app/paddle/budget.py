@@ -10,7 +10,8 @@ locmem), then reads the window; if the window is over budget it gives the slot b
 `cache.decr`. Of the requests admitted, the last one to reserve saw every earlier
 reservation, so admitted requests never exceed the budget, whatever the interleaving.
 Counting whole seconds means a 60-second window that straddles second boundaries may see a
-handful more than the budget: the default 200 leaves room under Paddle's 240.
+handful more than the budget: the default 200 leaves room under Paddle's 240. Processes agree
+on the current second through their wall clocks, so machines need NTP-synchronized clocks.
 """
 
 import logging

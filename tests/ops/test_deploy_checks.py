@@ -1,0 +1,44 @@
+"""Start-up in production: Django's deploy checks pass, and a missing secret stops start-up."""
+
+import subprocess
+
+import pytest
+
+from .conftest import PYTHON, ROOT
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_deploy_check_passes_without_a_single_warning(prod_env):
+    result = manage(prod_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNING" not in output.upper().replace("--FAIL-LEVEL WARNING", "")
+
+
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_SECRET_KEY", "AUDIT_CHAIN_KEY", "DJANGO_ALLOWED_HOSTS", "PADDLE_API_KEY"]
+)
+def test_start_up_stops_with_a_message_naming_a_missing_variable(prod_env, variable):
+    del prod_env[variable]
+
+    result = manage(prod_env, "check")
+
+    assert result.returncode != 0
+    assert f"{variable} is not set" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_an_empty_variable_counts_as_missing(prod_env):
+    prod_env["AUDIT_CHAIN_KEY"] = ""
+
+    result = manage(prod_env, "check")
+
+    assert result.returncode != 0
+    assert "AUDIT_CHAIN_KEY is not set" in result.stderr
