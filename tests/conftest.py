@@ -7,8 +7,10 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
+from django.db import connection
 
 from sessions_app.paddle.emulator import Emulator, EmulatorServer, serve
+from tests.audit.bypass import empty_audit_log
 
 TEST_API_KEY = "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst"
 PASSWORD = "correct horse battery staple"
@@ -54,11 +56,29 @@ def emulator(emulator_server: EmulatorServer, settings: object) -> Iterator[Emul
     emulator_server.emulator.reset()
 
 
+@pytest.fixture
+def _django_db_helper(_django_db_helper: None) -> Iterator[None]:
+    """Wraps pytest-django's database fixture: after a transactional test, empty the audit log.
+
+    Its triggers refuse the DELETE/TRUNCATE with which Django flushes the tables; a rolled-back
+    test (in an atomic block) needs nothing.
+    """
+    yield
+    if not connection.in_atomic_block:
+        empty_audit_log()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Personas are made per test; the real hasher's deliberate slowness only costs time here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
 # --- Personas ---------------------------------------------------------------------------------

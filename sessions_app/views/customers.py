@@ -1,9 +1,57 @@
-"""Placeholder until the module lands."""
+"""Finding a customer and showing their subscriptions."""
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from .. import services
+from ..forms import MAX_SUBSCRIPTIONS, SearchForm
+from ..paddle.errors import PaddleError
+from ..permissions import role_required
+from ..roles import LOOKUP_CUSTOMER
+from .errors import paddle_error_response
+from .request_types import ConsoleRequest
 
 
-def customer_search(request):
-    return HttpResponse("todo")
+@login_required
+@role_required(LOOKUP_CUSTOMER)
+@require_GET
+@vary_on_headers("HX-Request")
+@never_cache
+def customer_search(request: ConsoleRequest) -> HttpResponse:
+    """The search page, or only its results fragment for htmx's live search."""
+    form = SearchForm(request.GET)
+    customers = None
+    status = 200
+    if not form.is_valid():
+        status = 400
+    elif form.cleaned_data["q"]:
+        try:
+            customers = services.search_customers(
+                actor=request.user, request=request, query=form.cleaned_data["q"], kind=form.kind
+            )
+        except PaddleError as exc:
+            return paddle_error_response(request, exc, fragment=bool(request.htmx))
+    template = "partials/_customer_results.html" if request.htmx else "customers/search.html"
+    return render(request, template, {"form": form, "customers": customers}, status=status)
 
 
-customer_detail = customer_search
+@login_required
+@role_required(LOOKUP_CUSTOMER)
+@require_GET
+@never_cache
+def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
+    """The customer and every subscription, each with a tick box for the portal session."""
+    try:
+        overview = services.view_customer(actor=request.user, request=request, customer_id=customer_id)
+    except PaddleError as exc:
+        return paddle_error_response(request, exc)
+    context = {
+        "customer": overview.customer,
+        "subscriptions": overview.subscriptions,
+        "max_subscriptions": MAX_SUBSCRIPTIONS,
+    }
+    return render(request, "customers/detail.html", context)

@@ -4,3 +4,46 @@ document.addEventListener("htmx:configRequest", (event) => {
   const token = document.body.dataset.csrfToken;
   if (token) event.detail.headers["X-CSRFToken"] = token;
 });
+
+// Live search: refusals (400) and Paddle failures come back as fragments meant to be shown in
+// targets marked data-swap-errors; a sign-in page (expired session) replaces the whole page.
+const SWAPPED_ERROR_STATUSES = [400, 404, 502, 503, 504];
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { target, xhr } = event.detail;
+  const loginUrl = target.dataset.loginUrl;
+  if (loginUrl && xhr.responseURL && new URL(xhr.responseURL).pathname === loginUrl) {
+    event.detail.shouldSwap = false;
+    window.location.assign(loginUrl);
+    return;
+  }
+  if (event.detail.isError && target.hasAttribute("data-swap-errors") && SWAPPED_ERROR_STATUSES.includes(xhr.status)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// Portal links: copy buttons (shown only where the clipboard API exists), and removal of the
+// links from the page after data-visible-seconds.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    const link = document.getElementById(button.dataset.copy);
+    if (!link || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(link.href);
+        button.textContent = "Copied";
+      } catch {
+        button.textContent = "Copy failed: right-click the link";
+      }
+    });
+  });
+  const links = document.getElementById("portal-links");
+  const seconds = links ? Number(links.dataset.visibleSeconds) : 0;
+  if (seconds > 0) {
+    window.setTimeout(() => {
+      links.remove();
+      document.getElementById("links-hidden").hidden = false;
+    }, seconds * 1000);
+  }
+});

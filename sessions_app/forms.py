@@ -1,0 +1,91 @@
+"""Forms for the agent's journey: every input is checked here before it can reach Paddle."""
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .paddle import ids
+
+MAX_SUBSCRIPTIONS = 25  # Paddle's maxItems for subscription_ids
+MAX_REASON_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=ids.MAX_QUERY_LENGTH,
+        strip=True,
+        error_messages={"max_length": "Searches are at most %(limit_value)d characters long."},
+    )
+
+    def clean_q(self) -> str:
+        query: str = self.cleaned_data["q"]
+        if query and ids.classify_query(query) is ids.QueryKind.MALFORMED_ID:
+            raise ValidationError(
+                "That looks like a Paddle id but is not one: ids are ctm_ or sub_ followed by "
+                "26 lowercase letters or digits.",
+                code="malformed_id",
+            )
+        return query
+
+    @property
+    def kind(self) -> ids.QueryKind:
+        """What the (valid) query is: an email, an id or free text."""
+        return ids.classify_query(self.cleaned_data["q"])
+
+
+class SubscriptionIdsField(forms.Field):
+    """A list of distinct, well-formed subscription ids; at most Paddle's 25."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise ValidationError("Subscriptions must be a list.", code="invalid")
+        return [str(v) for v in value]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > MAX_SUBSCRIPTIONS:
+            raise ValidationError(
+                f"Tick at most {MAX_SUBSCRIPTIONS} subscriptions (Paddle's limit per session).",
+                code="too_many",
+            )
+        if len(set(value)) != len(value):
+            raise ValidationError("A subscription was ticked twice.", code="duplicate")
+        if not all(ids.is_subscription_id(v) for v in value):
+            raise ValidationError("A ticked subscription id is malformed.", code="malformed")
+
+
+def reject_control_characters(value: str) -> None:
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise ValidationError("The reason may not contain control characters.", code="control_characters")
+
+
+class SubscriptionSelectionForm(forms.Form):
+    """The ticked subscriptions of the customer page (zero ticked: the overview link only)."""
+
+    subscription_ids = SubscriptionIdsField(required=False)
+
+
+class PortalSessionForm(SubscriptionSelectionForm):
+    """The confirm page's submission: the same ticks, a reason and the one-time token."""
+
+    reason = forms.CharField(
+        max_length=MAX_REASON_LENGTH,
+        strip=True,
+        validators=[reject_control_characters],
+        error_messages={
+            "required": "Enter a reason: the ticket reference or a short note.",
+            "max_length": "The reason is at most %(limit_value)d characters long.",
+        },
+    )
+    confirmation_token = forms.CharField(
+        max_length=1000,
+        widget=forms.HiddenInput,
+        error_messages={"required": "The confirmation is missing. Start again from the customer page."},
+    )

@@ -1,0 +1,165 @@
+"""The support agent's journey, end to end, in Debian's Chromium."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from sessions_app.paddle.emulator import Emulator
+
+from .conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PORTAL_LINKS = "a[href*='/portal/']"
+
+
+def fail_on_dialog(page: Page) -> None:
+    def fail(dialog: Dialog) -> None:
+        dialog.dismiss()
+        pytest.fail(f"a script ran: dialog {dialog.message!r}")
+
+    page.on("dialog", fail)
+
+
+def test_an_agent_signs_in_searches_ticks_confirms_and_gets_links_once(
+    page: Page, context: BrowserContext, live_server: object, emulator: Emulator, browser_agent: User
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    customer_id = emulator.examples()["all_statuses"]
+    sign_in(page, base)
+
+    # Live search: results arrive while typing, without a page load; the URL follows the query.
+    page.evaluate("window.stillTheSamePage = true")
+    page.locator("#q").press_sequentially("Avery Qu", delay=40)
+    result = page.locator(f"#customer-results a[href='/customers/{customer_id}/']")
+    expect(result).to_have_text("Avery Quinn")
+    assert page.evaluate("window.stillTheSamePage") is True
+    expect(page).to_have_url(re.compile(r"/customers/\?q=Avery"))
+
+    result.click()
+    page.wait_for_url(f"{base}/customers/{customer_id}/")
+    tick_boxes = page.locator("input[name=subscription_ids]")
+    ticked = [tick_boxes.nth(0).get_attribute("value"), tick_boxes.nth(1).get_attribute("value")]
+    tick_boxes.nth(0).check()
+    tick_boxes.nth(1).check()
+    page.click("text=Continue")
+
+    expect(page.locator("h1")).to_contain_text("Create portal links for Avery Quinn?")
+    page.fill("#reason", "TICKET-4711")
+    page.click("text=Create links")
+
+    expect(page.locator("h1")).to_contain_text("Portal links for Avery Quinn")
+    links = page.locator(PORTAL_LINKS)
+    expect(links).to_have_count(1 + 3 * len(ticked))
+    for subscription_id in ticked:
+        expect(page.locator(f"{PORTAL_LINKS}[href*='{subscription_id}']")).to_have_count(3)
+    expect(page.locator("button[data-copy]").first).to_be_visible()
+    # No form: under the page's no-referrer policy its post would carry `Origin: null` (a CSRF 403).
+    expect(page.locator("form")).to_have_count(0)
+
+    # The overview link opens the (emulated) customer portal, signed in as the customer.
+    with context.expect_page() as portal_info:
+        page.click("text=Open the customer's portal")
+    portal = portal_info.value
+    portal.wait_for_load_state()
+    expect(portal.locator(".customer")).to_have_text("Avery Quinn")
+    expect(portal.locator("[data-action=overview]")).to_be_visible()
+    portal.close()
+
+    # Reloading re-posts the spent confirmation: nothing new is created or shown.
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Nothing was created")
+    expect(page.locator("body")).to_contain_text("already created")
+    expect(page.locator(PORTAL_LINKS)).to_have_count(0)
+    assert len([r for r in emulator.requests if r.method == "POST"]) == 1
+
+
+def test_back_and_forward_do_not_bring_the_links_back(
+    page: Page, live_server: object, emulator: Emulator, browser_agent: User
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    sign_in(page, base)
+    page.goto(f"{base}/customers/{emulator.examples()['no_subscriptions']}/")
+    page.click("text=Continue with the overview link only")
+    page.fill("#reason", "TICKET-5")
+    page.click("text=Create links")
+    expect(page.locator(PORTAL_LINKS)).to_have_count(1)
+
+    page.click("text=Back to the customer")
+    page.wait_for_url(re.compile(r"/customers/ctm_"))
+    # Chromium keeps no copy of a no-store POST result: going back is a cache miss, not the links.
+    with pytest.raises(PlaywrightError, match="ERR_CACHE_MISS"):
+        page.go_back()
+    expect(page.locator(PORTAL_LINKS)).to_have_count(0)
+
+
+def test_the_links_disappear_from_the_page_after_the_visible_time(
+    page: Page, live_server: object, emulator: Emulator, browser_agent: User, settings: object
+) -> None:
+    settings.PORTAL_LINKS_VISIBLE_SECONDS = 1  # type: ignore[attr-defined]
+    base = live_server.url  # type: ignore[attr-defined]
+    customer_id = emulator.examples()["no_subscriptions"]
+    sign_in(page, base)
+    page.goto(f"{base}/customers/{customer_id}/")
+    page.click("text=Continue with the overview link only")
+    page.fill("#reason", "TICKET-1")
+    page.click("text=Create links")
+    expect(page.locator(PORTAL_LINKS)).to_have_count(1)
+    expect(page.locator(PORTAL_LINKS)).to_have_count(0, timeout=3000)
+    expect(page.locator("#links-hidden")).to_be_visible()
+
+
+def test_live_search_explains_a_malformed_id_without_asking_paddle(
+    page: Page, live_server: object, emulator: Emulator, browser_agent: User
+) -> None:
+    sign_in(page, live_server.url)  # type: ignore[attr-defined]
+    page.locator("#q").press_sequentially("ctm_123", delay=20)
+    expect(page.locator("#customer-results")).to_contain_text("looks like a Paddle id but is not one")
+    assert emulator.requests == []
+
+
+def test_the_plain_forms_work_without_javascript(
+    browser: object, live_server: object, emulator: Emulator, browser_agent: User
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    customer_id = emulator.examples()["all_statuses"]
+    email = emulator.customer(customer_id)["email"]
+    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        sign_in(page, base)
+        page.fill("#q", email)
+        page.click("button:text('Search')")
+        page.wait_for_url(re.compile(r"/customers/\?q="))
+        page.click(f"a[href='/customers/{customer_id}/']")
+        page.locator("input[name=subscription_ids]").first.check()
+        page.click("text=Continue")
+        page.fill("#reason", "TICKET-2")
+        page.click("text=Create links")
+        expect(page.locator(PORTAL_LINKS)).to_have_count(4)
+        expect(page.locator("button[data-copy]").first).to_be_hidden()  # copying needs the script
+    finally:
+        context.close()
+
+
+def test_a_customer_name_with_html_is_shown_as_text_never_run(
+    page: Page, live_server: object, emulator: Emulator, browser_agent: User
+) -> None:
+    base = live_server.url  # type: ignore[attr-defined]
+    customer_id = emulator.examples()["html_name"]
+    name = emulator.customer(customer_id)["name"]
+    fail_on_dialog(page)
+    sign_in(page, base)
+    page.locator("#q").press_sequentially("Mallory", delay=20)
+    expect(page.locator("#customer-results")).to_contain_text(name)
+    page.goto(f"{base}/customers/{customer_id}/")
+    expect(page.locator("h1")).to_have_text(name)
+    page.locator("input[name=subscription_ids]").first.check()
+    page.click("text=Continue")
+    page.fill("#reason", "TICKET-3")
+    page.click("text=Create links")
+    expect(page.locator("h1")).to_have_text(f"Portal links for {name}")

@@ -1,0 +1,82 @@
+"""Step 4: the confirm page says what will be created, asks for a reason and changes nothing."""
+
+import pytest
+from django.test import Client
+
+from sessions_app.models import AuditEvent, SpentConfirmation
+from sessions_app.paddle.emulator import Emulator
+
+from .conftest import TOKEN_RE, paddle_posts
+
+pytestmark = pytest.mark.django_db
+
+
+def post_confirm(client: Client, customer_id: str, subscription_ids: list[str]) -> object:
+    return client.post(
+        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": subscription_ids}
+    )
+
+
+def test_the_confirm_page_lists_the_links_and_what_holders_can_do(
+    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
+) -> None:
+    audited_before = AuditEvent.objects.count()
+    response = post_confirm(agent_client, customer_id, subscription_ids)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for subscription_id in subscription_ids:
+        assert f'name="subscription_ids" value="{subscription_id}"' in html
+    for consequence in ("view invoices", "update payment methods", "cancel subscriptions"):
+        assert consequence in html
+    assert 'name="reason"' in html
+    assert TOKEN_RE.search(html)
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert "no-store" in response["Cache-Control"]
+    assert AuditEvent.objects.count() == audited_before
+    assert paddle_posts(emulator) == []
+    assert not SpentConfirmation.objects.exists()
+
+
+def test_ticking_nothing_confirms_an_overview_link_only(
+    agent_client: Client, emulator: Emulator, customer_id: str
+) -> None:
+    response = post_confirm(agent_client, customer_id, [])
+    assert response.status_code == 200
+    assert "none was ticked" in response.content.decode()
+
+
+def test_another_customers_subscription_is_refused(
+    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
+) -> None:
+    foreign = emulator.subscriptions_of(emulator.examples()["html_name"])[0]["id"]
+    response = post_confirm(agent_client, customer_id, [subscription_ids[0], foreign])
+    assert response.status_code == 400
+    assert "does not belong to this customer" in response.content.decode()
+    assert not TOKEN_RE.search(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("make_ids", "message"),
+    [
+        (lambda owned: [f"sub_{i:026d}" for i in range(26)], "at most 25"),
+        (lambda owned: [owned[0], owned[0]], "ticked twice"),
+        (lambda owned: ["sub_123"], "malformed"),
+    ],
+    ids=["26 subscriptions", "duplicates", "malformed id"],
+)
+def test_bad_ticks_are_refused_without_asking_paddle(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    make_ids,
+    message: str,
+) -> None:
+    response = post_confirm(agent_client, customer_id, make_ids(subscription_ids))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert emulator.requests == []
+
+
+def test_the_confirm_page_only_answers_posts(agent_client: Client, customer_id: str) -> None:
+    assert agent_client.get(f"/customers/{customer_id}/portal-session/confirm/").status_code == 405

@@ -1,0 +1,73 @@
+"""Who may open what: every console URL for every persona, in one table.
+
+Rows are (url, method, persona, expected status). `{customer}` stands for an existing customer id.
+Pages send anonymous visitors to sign in (302); signed-in users without the permission get 403.
+A superuser without a role is not an agent in the console (403) but keeps the Django admin.
+To cover a new URL, add its rows here.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from sessions_app.paddle.emulator import Emulator
+
+PERSONAS = ("anonymous", "outsider", "agent", "manager", "auditor", "superuser")
+CONSOLE_ROLES = ("agent", "manager")
+
+
+def _rows(url: str, method: str, allowed: dict[str, int]) -> list[tuple[str, str, str, int]]:
+    """One row per persona: `allowed` statuses for those it names, 302 anonymous, 403 everyone else."""
+    return [
+        (url, method, persona, allowed.get(persona, 302 if persona == "anonymous" else 403))
+        for persona in PERSONAS
+    ]
+
+
+CUSTOMER_PAGES = dict.fromkeys(CONSOLE_ROLES, 200)
+
+MATRIX: list[tuple[str, str, str, int]] = [
+    *[("/", "get", persona, 302) for persona in PERSONAS],
+    *[("/accounts/login/", "get", persona, 200 if persona == "anonymous" else 302) for persona in PERSONAS],
+    *[("/accounts/logout/", "post", persona, 302) for persona in PERSONAS],
+    *_rows("/customers/", "get", CUSTOMER_PAGES),
+    *_rows("/customers/?q=Avery", "get", CUSTOMER_PAGES),
+    *_rows("/customers/{customer}/", "get", CUSTOMER_PAGES),
+    *_rows("/customers/{customer}/portal-session/confirm/", "post", CUSTOMER_PAGES),
+    # Without a confirmation token: 400 shows the roles got past the permission check.
+    *_rows("/customers/{customer}/portal-session/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
+    ("/admin/", "get", "superuser", 200),
+    ("/admin/", "get", "agent", 302),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "method", "persona", "expected"), MATRIX)
+def test_each_persona_gets_the_expected_status(
+    client: Client,
+    emulator: Emulator,
+    request: pytest.FixtureRequest,
+    url: str,
+    method: str,
+    persona: str,
+    expected: int,
+) -> None:
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = getattr(client, method)(url.format(customer=emulator.examples()["all_statuses"]))
+    assert response.status_code == expected
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(client: Client, emulator: Emulator) -> None:
+    response = client.get(f"/customers/{emulator.examples()['all_statuses']}/")
+    assert response["Location"].startswith("/accounts/login/?next=/customers/")
+
+
+@pytest.mark.django_db
+def test_a_superuser_given_the_agent_role_is_an_agent(
+    client: Client, emulator: Emulator, superuser: object
+) -> None:
+    superuser.groups.add(Group.objects.get(name="Support agent"))  # type: ignore[attr-defined]
+    client.force_login(superuser)  # type: ignore[arg-type]
+    assert client.get("/customers/").status_code == 200
