@@ -20,7 +20,7 @@ _REDACTIONS = (
     (re.compile(r"pga_[\w\-.~%]+"), "[redacted token]"),
     (re.compile(r"pdl_(?:live|sdbx)_apikey_\w+"), "[redacted api key]"),
     (re.compile(r"Bearer\s+[^\s\"',]+", re.I), "Bearer [redacted]"),
-    (re.compile(r"([?&](?:q|email|search|token)=)[^&\s\"'<>#]*", re.I), r"\1[redacted]"),
+    (re.compile(r"([?&](?:q|email|search|token|next)=)[^&\s\"'<>#]*", re.I), r"\1[redacted]"),
 )
 
 

@@ -87,6 +87,17 @@ def test_emails_in_query_strings_are_cut(log_lines, name):
     assert "page=2" in line["message"]
 
 
+def test_an_email_inside_a_sign_in_redirect_is_cut(log_lines):
+    encoded = EMAIL.replace("@", "%40")
+    logging.getLogger("sessions_app.test").info(
+        '"GET /accounts/login/?next=/customers/%%3Fq%%3D%s HTTP/1.1" 200', encoded
+    )
+
+    (line,) = log_lines()
+    assert encoded not in line["message"]
+    assert EMAIL.split("@")[0] not in line["message"]
+
+
 def test_a_huge_line_is_redacted_in_linear_time(log_lines):
     started = time.monotonic()
     logging.getLogger("sessions_app.test").info(
