@@ -13,10 +13,20 @@ CREATE_PORTAL_SESSION = "create_portal_session"
 VIEW_AUDIT = "view_auditevent"
 VIEW_ALL_AUDIT = "view_all_audit"
 EXPORT_AUDIT = "export_audit"
+VIEW_LINK_SWITCH = "view_portallinkswitch"
+CHANGE_LINK_SWITCH = "change_portallinkswitch"
 
 ROLES: dict[str, tuple[str, ...]] = {
     "Support agent": (LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION, VIEW_AUDIT),
-    "Support manager": (LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION, VIEW_AUDIT, VIEW_ALL_AUDIT, EXPORT_AUDIT),
+    "Support manager": (
+        LOOKUP_CUSTOMER,
+        CREATE_PORTAL_SESSION,
+        VIEW_AUDIT,
+        VIEW_ALL_AUDIT,
+        EXPORT_AUDIT,
+        VIEW_LINK_SWITCH,
+        CHANGE_LINK_SWITCH,
+    ),
     "Auditor": (VIEW_AUDIT, VIEW_ALL_AUDIT, EXPORT_AUDIT),
 }
 

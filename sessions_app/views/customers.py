@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .. import services
+from .. import killswitch, services
 from ..forms import MAX_SUBSCRIPTIONS, SearchForm
 from ..paddle.errors import PaddleError
 from ..permissions import role_required
@@ -53,5 +53,6 @@ def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
         "customer": overview.customer,
         "subscriptions": overview.subscriptions,
         "max_subscriptions": MAX_SUBSCRIPTIONS,
+        "links_disabled_by": killswitch.disabled_by(),
     }
     return render(request, "customers/detail.html", context)

@@ -10,6 +10,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .. import confirmation, services
@@ -77,6 +78,7 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
 @role_required(LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION)
 @require_POST
 @portal_link_headers
+@sensitive_post_parameters("password")
 def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """Create the portal session and show its links once; a replayed confirmation creates nothing."""
     form = PortalSessionForm(request.POST)

@@ -1,0 +1,61 @@
+"""The kill switch for link creation: the PORTAL_SESSIONS_ENABLED setting AND the managers' flag.
+
+The flag (PortalLinkSwitch, row pk=1, created on first use) is read from the database on every
+check: one primary-key lookup, and a manager's switch takes effect at once in every app process
+with no cache to invalidate.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import audit
+from .models import PortalLinkSwitch
+
+SWITCH_PK = 1
+BY_SETTING = "setting"
+BY_MANAGER = "manager"
+
+
+def disabled_by() -> str:
+    """Who has switched link creation off: BY_SETTING, BY_MANAGER, or "" when it is on."""
+    if not settings.PORTAL_SESSIONS_ENABLED:
+        return BY_SETTING
+    enabled = PortalLinkSwitch.objects.filter(pk=SWITCH_PK).values_list("enabled", flat=True).first()
+    return BY_MANAGER if enabled is False else ""
+
+
+def link_creation_enabled() -> bool:
+    """Whether agents may create portal links right now (setting and managers' flag both on)."""
+    return not disabled_by()
+
+
+def get_switch() -> PortalLinkSwitch:
+    """The single switch row, created (enabled) if it does not exist yet."""
+    switch, _ = PortalLinkSwitch.objects.get_or_create(pk=SWITCH_PK)
+    return switch
+
+
+def set_link_creation(
+    *, actor: AbstractBaseUser | AnonymousUser, enabled: bool, request: HttpRequest | None
+) -> PortalLinkSwitch:
+    """Switch link creation on or off and audit it as `portal_sessions.switched`; a no-op changes nothing."""
+    with transaction.atomic():
+        switch, _ = PortalLinkSwitch.objects.select_for_update().get_or_create(pk=SWITCH_PK)
+        if switch.enabled == enabled:
+            return switch
+        switch.enabled = enabled
+        switch.changed_at = timezone.now()
+        switch.changed_by_id = actor.pk
+        switch.save()
+    # The audit append commits on its own (durable); it follows the change it records.
+    audit.record(
+        action=audit.Action.PORTAL_SESSIONS_SWITCHED,
+        outcome=audit.Outcome.SUCCESS,
+        actor=actor,
+        request=request,
+        details={"enabled": enabled},
+    )
+    return switch

@@ -1,0 +1,95 @@
+"""Per-agent limits on link creation: PORTAL_SESSIONS_PER_HOUR and PORTAL_SESSIONS_PER_DAY.
+
+Fixed windows (the clock hour and the UTC day) counted in the shared cache, keyed by user id
+and window start: `cache.add` creates a counter, `cache.incr` bumps it atomically, so every app
+process sharing Redis sees one count. Fixed windows are simple and need one key per window; the
+price is that an agent can spend two hours' quota across an hour boundary, which the day limit
+still caps. A refused attempt gives its increments back, so it does not use up quota.
+"""
+
+import math
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class Window:
+    name: str  # "hour" | "day"
+    seconds: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class LimitResult:
+    """The verdict for one attempt and its tightest window: the full one when refused."""
+
+    allowed: bool
+    window: str
+    limit: int
+    remaining: int
+    resets_at: datetime
+
+    def retry_after(self, now: datetime | None = None) -> int:
+        """Whole seconds until the window resets (at least 1), for the Retry-After header."""
+        remaining = (self.resets_at - (now or datetime.now(UTC))).total_seconds()
+        return max(1, math.ceil(remaining))
+
+
+def _windows() -> tuple[Window, ...]:
+    return (
+        Window("hour", 3600, settings.PORTAL_SESSIONS_PER_HOUR),
+        Window("day", 86400, settings.PORTAL_SESSIONS_PER_DAY),
+    )
+
+
+def _window_start(window: Window, now: datetime) -> int:
+    epoch = int(now.timestamp())
+    return epoch - epoch % window.seconds
+
+
+def _key(user_id: object, window: Window, start: int) -> str:
+    return f"portal-links:{user_id}:{window.name}:{start}"
+
+
+def _incr(key: str, timeout: int) -> int:
+    # incr first: once a window's counter exists (every attempt but its first) that is the
+    # only write; add (set-if-absent) starts the counter, and a lost race tries incr again.
+    while True:
+        try:
+            return cache.incr(key)
+        except ValueError:
+            if cache.add(key, 1, timeout):
+                return 1
+
+
+def check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> LimitResult:
+    """Count one link creation for `user`, or refuse it if a window is full (then nothing is counted)."""
+    now = now or datetime.now(UTC)
+    counted: list[str] = []
+    results: list[LimitResult] = []
+    for window in _windows():
+        start = _window_start(window, now)
+        key = _key(user.pk, window, start)
+        # A minute of slack: a counter outlives its window (and clock skew between hosts), so it
+        # never expires while in use.
+        count = _incr(key, window.seconds + 60)
+        counted.append(key)
+        result = LimitResult(
+            allowed=count <= window.limit,
+            window=window.name,
+            limit=window.limit,
+            remaining=max(0, window.limit - count),
+            resets_at=datetime.fromtimestamp(start + window.seconds, UTC),
+        )
+        if not result.allowed:
+            for counted_key in counted:
+                with suppress(ValueError):  # already expired: nothing to give back
+                    cache.decr(counted_key)
+            return result
+        results.append(result)
+    return min(results, key=lambda result: result.remaining)

@@ -1,0 +1,96 @@
+"""The managers' kill switch in the Django admin: one row, audited changes, refused at once."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from sessions_app import killswitch
+from sessions_app.models import AuditEvent, PortalLinkSwitch
+from sessions_app.paddle.emulator import Emulator
+
+from .conftest import confirm, create, token_of
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/admin/sessions_app/portallinkswitch/"
+CHANGE_URL = f"{LIST_URL}1/change/"
+
+
+def staff_client(user: User) -> Client:
+    user.is_staff = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_manager_role_may_view_and_change_the_switch(manager: User, agent: User) -> None:
+    assert manager.has_perms(["sessions_app.view_portallinkswitch", "sessions_app.change_portallinkswitch"])
+    assert not agent.has_perm("sessions_app.change_portallinkswitch")
+
+
+def test_the_admin_list_goes_straight_to_the_single_switch(manager: User) -> None:
+    admin_client = staff_client(manager)
+    response = admin_client.get(LIST_URL)
+    assert (response.status_code, response["Location"]) == (302, CHANGE_URL)
+    assert PortalLinkSwitch.objects.get().enabled
+    form = admin_client.get(CHANGE_URL)
+    assert form.status_code == 200
+    assert 'name="enabled"' in form.content.decode()
+
+
+def test_a_manager_switches_link_creation_off_in_the_admin_and_it_is_refused_at_once(
+    agent_client: Client, manager: User, customer, emulator: Emulator
+) -> None:
+    token = token_of(confirm(agent_client, customer))
+    admin_client = staff_client(manager)
+    assert admin_client.get(LIST_URL).status_code == 302
+
+    response = admin_client.post(CHANGE_URL, {"_save": "Save"})  # "enabled" unticked
+
+    assert (response.status_code, response["Location"]) == (302, LIST_URL)
+    switched = AuditEvent.objects.get(action="portal_sessions.switched")
+    assert (switched.actor, switched.outcome, switched.details) == (manager, "success", {"enabled": False})
+    switch = PortalLinkSwitch.objects.get()
+    assert (switch.enabled, switch.changed_by) == (False, manager)
+
+    refused = create(agent_client, customer, token)
+    assert refused.status_code == 503
+    assert "Link creation is switched off by a manager" in refused.content.decode()
+    assert not [r for r in emulator.requests if r.method == "POST"]
+    assert confirm(agent_client, customer).status_code == 503
+
+    page = agent_client.get(f"/customers/{customer[0]}/").content.decode()
+    assert "Link creation is switched off by a manager" in page
+    assert '<button type="submit" disabled' in page
+
+
+def test_switching_back_on_in_the_admin_restores_link_creation(
+    agent_client: Client, manager: User, customer, emulator: Emulator
+) -> None:
+    killswitch.set_link_creation(actor=manager, enabled=False, request=None)
+    response = staff_client(manager).post(CHANGE_URL, {"enabled": "on", "_save": "Save"})
+    assert response.status_code == 302
+    assert [event.details for event in AuditEvent.objects.filter(action="portal_sessions.switched")] == [
+        {"enabled": True},
+        {"enabled": False},
+    ]
+    assert create(agent_client, customer, token_of(confirm(agent_client, customer))).status_code == 200
+
+
+def test_the_switch_cannot_be_added_or_deleted(manager: User) -> None:
+    admin_client = staff_client(manager)
+    admin_client.get(LIST_URL)
+    assert admin_client.get(f"{LIST_URL}add/").status_code == 403
+    assert admin_client.post(f"{LIST_URL}1/delete/", {"post": "yes"}).status_code == 403
+    assert PortalLinkSwitch.objects.count() == 1
+
+
+def test_staff_without_the_manager_role_cannot_see_or_flip_the_switch(agent: User) -> None:
+    killswitch.get_switch()
+    admin_client = staff_client(agent)
+    assert admin_client.get(LIST_URL).status_code == 403
+    assert admin_client.get(CHANGE_URL).status_code == 403
+    assert admin_client.post(CHANGE_URL, {"_save": "Save"}).status_code == 403
+    assert killswitch.link_creation_enabled()
+    assert not AuditEvent.objects.filter(action="portal_sessions.switched").exists()

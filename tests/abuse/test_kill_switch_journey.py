@@ -1,0 +1,75 @@
+"""The kill switch in the journey: by setting or by a manager in the admin, refused at once, audited."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from sessions_app import killswitch
+from sessions_app.models import AuditEvent
+from sessions_app.paddle.emulator import Emulator
+from tests.conftest import PASSWORD
+
+from .conftest import age_step_up, confirm, create, token_of
+
+pytestmark = pytest.mark.django_db
+
+SWITCHED_OFF = "Link creation is switched off"
+
+
+def test_the_setting_switches_off_the_confirm_page(
+    agent_client: Client, customer, emulator: Emulator, settings
+) -> None:
+    settings.PORTAL_SESSIONS_ENABLED = False
+    response = confirm(agent_client, customer)
+    assert response.status_code == 503
+    assert SWITCHED_OFF in response.content.decode()
+    assert emulator.requests == []
+
+
+def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
+    agent_client: Client, customer, emulator: Emulator, settings
+) -> None:
+    token = token_of(confirm(agent_client, customer))
+    settings.PORTAL_SESSIONS_ENABLED = False
+    calls_before = len(emulator.requests)
+
+    response = create(agent_client, customer, token)
+
+    assert response.status_code == 503
+    assert "switched off in this console's configuration" in response.content.decode()
+    assert len(emulator.requests) == calls_before
+    event = AuditEvent.objects.get(action="portal_session.failed")
+    assert (event.outcome, event.error_code, event.details) == (
+        "denied",
+        "disabled",
+        {"disabled_by": "setting"},
+    )
+    assert not AuditEvent.objects.filter(action="portal_session.requested").exists()
+
+
+def test_a_manager_switch_refuses_a_confirmed_creation_at_once(
+    agent_client: Client, manager: User, customer, emulator: Emulator
+) -> None:
+    token = token_of(confirm(agent_client, customer))
+    killswitch.set_link_creation(actor=manager, enabled=False, request=None)
+
+    response = create(agent_client, customer, token)
+
+    assert response.status_code == 503
+    assert "switched off by a manager" in response.content.decode()
+    assert not [r for r in emulator.requests if r.method == "POST"]
+    event = AuditEvent.objects.get(action="portal_session.failed")
+    assert event.details == {"disabled_by": "manager"}
+
+
+def test_a_switched_off_console_asks_no_password_and_uses_no_quota(
+    agent_client: Client, customer, emulator: Emulator, settings
+) -> None:
+    settings.PORTAL_SESSIONS_PER_HOUR = 1
+    token = token_of(confirm(agent_client, customer))
+    age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
+    settings.PORTAL_SESSIONS_ENABLED = False
+    assert create(agent_client, customer, token).status_code == 503
+    assert not AuditEvent.objects.filter(action="auth.step_up").exists()
+    settings.PORTAL_SESSIONS_ENABLED = True
+    assert create(agent_client, customer, token, password=PASSWORD).status_code == 200

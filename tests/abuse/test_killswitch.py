@@ -1,0 +1,61 @@
+"""The kill switch: the PORTAL_SESSIONS_ENABLED setting and the managers' flag."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import RequestFactory
+
+from sessions_app import killswitch
+from sessions_app.models import AuditEvent, PortalLinkSwitch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_link_creation_is_on_by_default_even_before_the_switch_row_exists() -> None:
+    assert not PortalLinkSwitch.objects.exists()
+    assert killswitch.link_creation_enabled()
+    assert killswitch.disabled_by() == ""
+
+
+def test_the_setting_switches_link_creation_off(settings) -> None:
+    settings.PORTAL_SESSIONS_ENABLED = False
+    assert not killswitch.link_creation_enabled()
+    assert killswitch.disabled_by() == killswitch.BY_SETTING
+
+
+def test_a_manager_switching_off_takes_effect_at_once_and_is_audited(manager: User) -> None:
+    request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3")
+    killswitch.set_link_creation(actor=manager, enabled=False, request=request)
+    assert not killswitch.link_creation_enabled()
+    assert killswitch.disabled_by() == killswitch.BY_MANAGER
+    switch = killswitch.get_switch()
+    assert (switch.enabled, switch.changed_by, switch.changed_at is not None) == (False, manager, True)
+    event = AuditEvent.objects.get()
+    assert (event.action, event.outcome, event.actor, event.details, event.client_ip) == (
+        "portal_sessions.switched",
+        "success",
+        manager,
+        {"enabled": False},
+        "10.1.2.3",
+    )
+
+
+def test_switching_back_on_is_audited_too(manager: User) -> None:
+    killswitch.set_link_creation(actor=manager, enabled=False, request=None)
+    killswitch.set_link_creation(actor=manager, enabled=True, request=None)
+    assert killswitch.link_creation_enabled()
+    assert [event.details for event in AuditEvent.objects.order_by("seq")] == [
+        {"enabled": False},
+        {"enabled": True},
+    ]
+
+
+def test_setting_the_switch_to_its_current_state_records_nothing(manager: User) -> None:
+    killswitch.set_link_creation(actor=manager, enabled=True, request=None)
+    assert not AuditEvent.objects.exists()
+    assert killswitch.get_switch().changed_by is None
+
+
+def test_the_setting_wins_over_a_switch_left_on(manager: User, settings) -> None:
+    killswitch.get_switch()
+    settings.PORTAL_SESSIONS_ENABLED = False
+    assert killswitch.disabled_by() == killswitch.BY_SETTING
