@@ -31,17 +31,15 @@ ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
-def perm(codename: str) -> str:
-    """The dotted name `user.has_perm` takes, e.g. `sessions_app.lookup_customer`."""
-    return f"{APP_LABEL}.{codename}"
-
-
 def sync_roles(apps: Apps) -> None:
     """Create the groups and set exactly the permissions ROLES gives them (idempotent)."""
     from django.contrib.auth.management import create_permissions
 
+    # Permissions are normally created after all migrations ran; create them now so the groups
+    # can be given them in the same migrate (the flag makes create_permissions treat the
+    # historical app config as one with models).
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        app_config.models_module = True  # type: ignore[assignment]
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
     group_model = apps.get_model("auth", "Group")
