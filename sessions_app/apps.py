@@ -5,3 +5,10 @@ class SessionsAppConfig(AppConfig):
     name = "sessions_app"
     label = "sessions_app"
     verbose_name = "Portal links"
+
+    def ready(self) -> None:
+        from . import (
+            lockout,  # noqa: F401  (connects the axes lockout receiver)
+            signals,  # noqa: F401  (connects the sign-in audit receivers)
+            stepup,  # noqa: F401  (a sign-in counts as a step-up proof)
+        )

@@ -122,9 +122,12 @@ def record(
     }
     with transaction.atomic(durable=True):
         _lock_chain()
-        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash", "created_at").first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        values.update(seq=seq, prev_hash=prev_hash, created_at=timezone.now())
+        # Never before the previous row, even if the clock steps back: the review pages map a
+        # date range to a seq range.
+        created_at = max(timezone.now(), head[2]) if head else timezone.now()
+        values.update(seq=seq, prev_hash=prev_hash, created_at=created_at)
         event = AuditEvent(**values, hash=row_hash(values))
         event.save(force_insert=True)
     return event

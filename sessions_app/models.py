@@ -35,7 +35,8 @@ class AuditEvent(models.Model):
         DENIED = "denied"
 
     seq = models.BigIntegerField(primary_key=True, help_text="Position in the hash chain, from 1.")
-    created_at = models.DateTimeField(db_index=True)
+    # Never earlier than the previous row's (audit.record clamps it), so a date range maps to a seq range.
+    created_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -66,6 +67,9 @@ class AuditEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
+            models.Index(fields=["actor_username", "-seq"], name="audit_username_seq"),
+            # Covers the daily-volume chart (day, action) with an index-only scan.
+            models.Index(fields=["created_at", "action"], name="audit_created_action"),
             models.Index(fields=["customer_id", "-seq"], name="audit_customer_seq"),
             models.Index(fields=["customer_email", "-seq"], name="audit_email_seq"),
             models.Index(fields=["action", "-seq"], name="audit_action_seq"),
@@ -75,6 +79,30 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_username or '-'}"
+
+
+class ChainVerification(models.Model):
+    """The outcome of one `verify_audit_chain` run; the review page shows the latest."""
+
+    checked_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    rows = models.BigIntegerField(help_text="Rows checked.")
+    first_broken_seq = models.BigIntegerField(null=True, blank=True)
+    problem = models.CharField(max_length=200, blank=True)
+    last_seq = models.BigIntegerField(
+        null=True, blank=True, help_text="Head of the chain when it was intact."
+    )
+    last_hash = models.CharField(max_length=64, blank=True)
+    rows_per_second = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-checked_at"]
+        get_latest_by = "checked_at"
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        verdict = "intact" if self.ok else f"broken at seq {self.first_broken_seq}"
+        return f"{verdict} ({self.checked_at:%Y-%m-%d %H:%M})"
 
 
 class PortalLinkSwitch(models.Model):

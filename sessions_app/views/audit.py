@@ -1,10 +1,121 @@
-"""Placeholder until the module lands."""
-from django.http import HttpResponse
+"""Reviewing the audit log: the filtered list with its chart, one event, and the CSV export."""
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from .. import audit
+from ..audit_chain import latest_result
+from ..audit_chart import CHART_DEFAULT_DAYS, build_chart, chart_range, daily_counts
+from ..audit_csv import csv_chunks
+from ..audit_review import (
+    AuditFilterForm,
+    errors_text,
+    filtered_events,
+    filters_for_details,
+    keyset_page,
+    matching_events,
+    related_events,
+    visible_events,
+)
+from ..permissions import has_role_permission, role_required
+from ..roles import EXPORT_AUDIT, VIEW_AUDIT
 
 
-def audit_list(request):
-    return HttpResponse("todo")
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
-audit_export = audit_list
-audit_detail = audit_list
+@login_required
+@role_required(VIEW_AUDIT)
+@require_GET
+@vary_on_headers("HX-Request")
+@never_cache
+def audit_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The filtered events, newest first, 50 a page, with the daily chart; htmx gets the fragment."""
+    form = AuditFilterForm(request.GET)
+    context = {"form": form, "can_export": has_role_permission(request.user, EXPORT_AUDIT)}
+    status = 400
+    if form.is_valid():
+        status = 200
+        filters = form.filters()
+        before = form.cleaned_data["before"]
+        audit.record(
+            action=audit.Action.AUDIT_VIEW,
+            outcome=audit.Outcome.SUCCESS,
+            actor=request.user,
+            request=request,
+            details={"filters": filters_for_details(filters), "before": before},
+        )
+        visible = visible_events(request.user)
+        start, end = chart_range(
+            filters.get("from"), filters.get("to"), timezone.now().date(), CHART_DEFAULT_DAYS
+        )
+        query = request.GET.copy()
+        query.pop("before", None)
+        context.update(
+            page=keyset_page(filtered_events(visible, filters), before=before),
+            chart=build_chart(daily_counts(matching_events(visible, filters), start, end), start, end),
+            filter_query=query.urlencode(),
+            paged=before is not None,
+        )
+    template = "partials/_audit_table.html" if request.htmx else "audit/list.html"
+    if not request.htmx:
+        context["verification"] = latest_result()
+    return render(request, template, context, status=status)
+
+
+@login_required
+@role_required(VIEW_AUDIT)
+@require_GET
+@never_cache
+def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    """Every field of one event and the other events of the same portal-session attempt."""
+    visible = visible_events(request.user)
+    event = get_object_or_404(visible, seq=seq)
+    audit.record(
+        action=audit.Action.AUDIT_VIEW,
+        outcome=audit.Outcome.SUCCESS,
+        actor=request.user,
+        request=request,
+        details={"seq": seq},
+    )
+    context = {
+        "event": event,
+        "details": json.dumps(event.details, indent=2, sort_keys=True, ensure_ascii=False),
+        "related": related_events(event, visible),
+    }
+    return render(request, "audit/detail.html", context)
+
+
+@login_required
+@role_required(VIEW_AUDIT, EXPORT_AUDIT)  # type: ignore[arg-type]  # its View type wants HttpResponse
+@require_GET
+@never_cache
+def audit_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered events as streamed CSV; the export is audited before the first byte goes out."""
+    form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(
+            f"Bad filters: {errors_text(form)}\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    filters = form.filters()
+    events = filtered_events(visible_events(request.user), filters)
+    audit.record(
+        action=audit.Action.AUDIT_EXPORT,
+        outcome=audit.Outcome.SUCCESS,
+        actor=request.user,
+        request=request,
+        details={"filters": filters_for_details(filters)},
+    )
+    response = StreamingHttpResponse(csv_chunks(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M%S}.csv"'
+    return response

@@ -1,0 +1,84 @@
+"""Django admin: the audit log and chain verifications, read-only; the managers' link kill switch."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from . import killswitch
+from .models import AuditEvent, ChainVerification, PortalLinkSwitch
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """No add, change or delete (the database would refuse anyway), and no bulk actions."""
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "seq",
+        "created_at",
+        "actor_username",
+        "action",
+        "outcome",
+        "customer_id",
+        "customer_email",
+    )
+    list_filter = ("action", "outcome", "created_at")
+    # Exact matches, so that a search can use the indexes.
+    search_fields = ("actor_username__exact", "customer_id__exact", "customer_email__exact")
+    search_help_text = "Exact username, customer id (ctm_…) or customer email."
+    list_per_page = 50
+
+
+@admin.register(ChainVerification)
+class ChainVerificationAdmin(ReadOnlyAdmin):
+    list_display = ("checked_at", "ok", "rows", "first_broken_seq", "problem", "rows_per_second")
+
+
+@admin.register(PortalLinkSwitch)
+class PortalLinkSwitchAdmin(admin.ModelAdmin):
+    """The managers' kill switch: one row, changed only through `set_link_creation` (audited)."""
+
+    fields = ("enabled", "changed_at", "changed_by")
+    readonly_fields = ("changed_at", "changed_by")
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
+        """There is one switch: go straight to its form (creating the row on first use)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return redirect("admin:sessions_app_portallinkswitch_change", killswitch.get_switch().pk)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
+        # The stock view wraps the save in a transaction, but the audit append must commit on its
+        # own (it is durable, so it cannot nest): set_link_creation commits the change, then its row.
+        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: PortalLinkSwitch, form: object, change: bool) -> None:
+        killswitch.set_link_creation(actor=request.user, enabled=obj.enabled, request=request)

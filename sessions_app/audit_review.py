@@ -1,0 +1,196 @@
+"""Reading the audit log: who sees what, the filters, keyset pages and an event's related events.
+
+No query here counts the table or skips rows with OFFSET: pages are `seq < before`, newest first,
+and a date range becomes a seq range (created_at never decreases along the chain).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from . import roles
+from .models import AuditEvent
+from .permissions import has_role_permission
+
+PAGE_SIZE = 50
+MAX_RANGE_DAYS = 366
+ATTEMPT_WINDOW = timedelta(minutes=2)
+# The columns the table shows; the detail page loads the whole row.
+TABLE_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_username",
+    "action",
+    "outcome",
+    "customer_id",
+    "customer_email",
+    "reason",
+    "error_code",
+    "paddle_session_id",
+)
+_CUSTOMER_ID = re.compile(r"ctm_[a-z0-9]{26}")
+
+
+class AuditFilterForm(forms.Form):
+    """The review filters, as GET parameters: actor, customer, action, outcome, from, to (and before)."""
+
+    actor = forms.CharField(required=False, max_length=150, label="Actor (username)")
+    customer = forms.CharField(required=False, max_length=320, label="Customer id or email")
+    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditEvent.Action.choices])
+    outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *AuditEvent.Outcome.choices])
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # `from` is a keyword, so these two are added here rather than declared above.
+        for name, label in (("from", "From"), ("to", "To")):
+            widget = forms.DateInput(attrs={"type": "date"})
+            self.fields[name] = forms.DateField(required=False, label=label, widget=widget)
+
+    def clean_customer(self) -> str:
+        value = self.cleaned_data["customer"]
+        if value and not _CUSTOMER_ID.fullmatch(value) and "@" not in value:
+            raise forms.ValidationError(
+                "Enter a customer id (ctm_ and 26 letters or digits) or an email address."
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The end date is before the start date.")
+        elif start and (end or timezone.now().date()) - start > timedelta(days=MAX_RANGE_DAYS - 1):
+            self.add_error("from", f"Choose a range of at most {MAX_RANGE_DAYS} days.")
+        return cleaned
+
+    def filters(self) -> dict[str, Any]:
+        """The filters that were given (not `before`), for queries and for the audit event's details."""
+        return {
+            name: self.cleaned_data[name]
+            for name in ("actor", "customer", "action", "outcome", "from", "to")
+            if self.cleaned_data.get(name)
+        }
+
+
+def errors_text(form: forms.Form) -> str:
+    """The form's errors on one line, e.g. `customer: Enter a customer id …`."""
+    return "; ".join(
+        f"{field}: {' '.join(str(error) for error in errors)}" for field, errors in form.errors.items()
+    )
+
+
+def filters_for_details(filters: dict[str, Any]) -> dict[str, str]:
+    """The filters as JSON-safe strings, as an `audit.view` / `audit.export` event records them."""
+    return {
+        name: value.isoformat() if isinstance(value, date) else str(value) for name, value in filters.items()
+    }
+
+
+def can_see_all(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_role_permission(user, roles.VIEW_ALL_AUDIT)
+
+
+def visible_events(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditEvent]:
+    """Managers and auditors see every event; everyone else only the events they did themselves."""
+    events = AuditEvent.objects.all()
+    return events if can_see_all(user) else events.filter(actor_id=user.pk)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _first_seq_from(moment: datetime) -> int | None:
+    """The first row written at or after `moment` (one step down the created_at index)."""
+    return (
+        AuditEvent.objects.filter(created_at__gte=moment)
+        .order_by("created_at", "seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+
+
+def in_date_range(events: QuerySet[AuditEvent], start: date | None, end: date | None) -> QuerySet[AuditEvent]:
+    """Events from `start` to `end` inclusive (UTC days), bounded by seq so every index can serve it."""
+    if start is not None:
+        moment = _midnight(start)
+        first = _first_seq_from(moment)
+        if first is None:
+            return events.none()
+        events = events.filter(created_at__gte=moment, seq__gte=first)
+    if end is not None:
+        moment = _midnight(end + timedelta(days=1))
+        events = events.filter(created_at__lt=moment)
+        # The seq bound only guides the planner (created_at decides), so skip it for the future.
+        after_end = _first_seq_from(moment) if moment <= timezone.now() else None
+        if after_end is not None:
+            events = events.filter(seq__lt=after_end)
+    return events
+
+
+def matching_events(events: QuerySet[AuditEvent], filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """Narrow `events` by every filter but the dates; each one has an index that leads with it."""
+    if "actor" in filters:
+        events = events.filter(actor_username=filters["actor"])
+    if "customer" in filters:
+        customer = filters["customer"]
+        events = events.filter(**{"customer_email" if "@" in customer else "customer_id": customer})
+    if "action" in filters:
+        events = events.filter(action=filters["action"])
+    if "outcome" in filters:
+        events = events.filter(outcome=filters["outcome"])
+    return events
+
+
+def filtered_events(events: QuerySet[AuditEvent], filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+    """Narrow `events` by every filter, dates included."""
+    return in_date_range(matching_events(events, filters), filters.get("from"), filters.get("to"))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of events, newest first; `next_before` is the `?before=` of the next (older) page."""
+
+    events: list[AuditEvent]
+    next_before: int | None
+
+
+def keyset_page(events: QuerySet[AuditEvent], *, before: int | None, size: int = PAGE_SIZE) -> Page:
+    """The `size` newest events below `before`, fetching one more to know whether more follow."""
+    if before is not None:
+        events = events.filter(seq__lt=before)
+    rows = list(events.only(*TABLE_FIELDS).order_by("-seq")[: size + 1])
+    has_more = len(rows) > size
+    return Page(rows[:size], rows[size - 1].seq if has_more else None)
+
+
+def related_events(event: AuditEvent, visible: QuerySet[AuditEvent]) -> list[AuditEvent]:
+    """The other events of the same portal-session attempt, oldest first.
+
+    Same `details["attempt"]` (written by the portal service when it has one) or the same Paddle
+    session id; failing both, the same actor's portal events for the same customer within
+    ATTEMPT_WINDOW either side.
+    """
+    if not event.action.startswith("portal_session"):
+        return []
+    same = Q()
+    attempt = event.details.get("attempt") if isinstance(event.details, dict) else None
+    if attempt:
+        same |= Q(customer_id=event.customer_id, details__attempt=attempt)
+    if event.paddle_session_id:
+        same |= Q(paddle_session_id=event.paddle_session_id)
+    if not same:
+        same = Q(
+            actor_id=event.actor_id,
+            customer_id=event.customer_id,
+            action__startswith="portal_session",
+            created_at__range=(event.created_at - ATTEMPT_WINDOW, event.created_at + ATTEMPT_WINDOW),
+        )
+    return list(visible.filter(same).exclude(seq=event.seq).only(*TABLE_FIELDS).order_by("seq")[:PAGE_SIZE])

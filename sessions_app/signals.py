@@ -1,0 +1,43 @@
+"""Sign-ins, failed sign-ins and sign-outs go into the audit log (Django's auth signals)."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from . import audit
+
+USERNAME_MAX = 150
+
+
+@receiver(user_logged_in, dispatch_uid="sessions_app.signals.audit_login")
+def audit_login(
+    sender: object, *, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
+) -> None:
+    audit.record(action=audit.Action.AUTH_LOGIN, outcome=audit.Outcome.SUCCESS, actor=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="sessions_app.signals.audit_login_failed")
+def audit_login_failed(
+    sender: object, *, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """The attempted username is kept (there is no actor); Django has already masked the password."""
+    audit.record(
+        action=audit.Action.AUTH_LOGIN_FAILED,
+        outcome=audit.Outcome.FAILURE,
+        actor=None,
+        actor_username=str(credentials.get("username") or "")[:USERNAME_MAX],
+        request=request,
+    )
+
+
+@receiver(user_logged_out, dispatch_uid="sessions_app.signals.audit_logout")
+def audit_logout(
+    sender: object, *, request: HttpRequest | None, user: AbstractBaseUser | None, **kwargs: Any
+) -> None:
+    if user is not None:
+        audit.record(
+            action=audit.Action.AUTH_LOGOUT, outcome=audit.Outcome.SUCCESS, actor=user, request=request
+        )

@@ -1,0 +1,41 @@
+"""Helpers for the audit tests: events at chosen times, signed-in clients."""
+
+from datetime import datetime
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+
+from sessions_app import audit
+from sessions_app.models import AuditEvent
+
+
+def make_event(
+    *, action: str = "customer.search", outcome: str = "success", at: datetime | None = None, **fields: Any
+) -> AuditEvent:
+    """Append an event through `audit.record`, optionally as if written at `at`."""
+    fields.setdefault("actor", None)
+    if at is None:
+        return audit.record(action=action, outcome=outcome, **fields)
+    with mock.patch("sessions_app.audit.timezone.now", return_value=at):
+        return audit.record(action=action, outcome=outcome, **fields)
+
+
+def signed_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """The personas' passwords are hashed with a cheap hasher (the default takes ~0.5 s a user)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgres_only(db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")

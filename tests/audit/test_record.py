@@ -1,0 +1,84 @@
+"""What an event holds: sign-ins via Django's auth signals, the client's address, the agent string."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_login_failed
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from sessions_app.models import AuditEvent
+from tests.conftest import PASSWORD
+
+from .conftest import make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def last_event() -> AuditEvent:
+    return AuditEvent.objects.order_by("-seq").first()
+
+
+def test_signing_in_is_recorded_with_address_and_truncated_user_agent(client: Client, agent: User) -> None:
+    client.post(
+        "/accounts/login/",
+        {"username": "agent", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_USER_AGENT="Mozilla/5.0 " + "x" * 400,
+    )
+    event = last_event()
+    assert (event.action, event.outcome, event.actor, event.actor_username) == (
+        "auth.login",
+        "success",
+        agent,
+        "agent",
+    )
+    assert event.client_ip == "203.0.113.7"
+    assert len(event.user_agent) == 256
+    assert event.user_agent.startswith("Mozilla/5.0 x")
+
+
+def test_a_failed_sign_in_keeps_the_attempted_username_and_no_actor(client: Client, agent: User) -> None:
+    client.post("/accounts/login/", {"username": "agent", "password": "wrong password!"})
+    event = last_event()
+    assert (event.action, event.outcome, event.actor, event.actor_username) == (
+        "auth.login_failed",
+        "failure",
+        None,
+        "agent",
+    )
+
+
+def test_a_very_long_attempted_username_is_cut_to_150_characters(db: None) -> None:
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="198.51.100.1")
+    user_login_failed.send(sender=__name__, credentials={"username": "m" * 200}, request=request)
+    event = last_event()
+    assert event.actor_username == "m" * 150
+    assert event.client_ip == "198.51.100.1"
+
+
+def test_signing_out_is_recorded(client: Client, agent: User) -> None:
+    client.force_login(agent)
+    client.post("/accounts/logout/")
+    event = last_event()
+    assert (event.action, event.actor) == ("auth.logout", agent)
+
+
+def test_a_forwarded_address_is_ignored_unless_its_header_is_trusted(
+    client: Client, agent: User, settings: object
+) -> None:
+    headers = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "192.0.2.44, 10.0.0.1"}
+    client.force_login(agent)
+    client.get("/audit/", **headers)
+    assert last_event().client_ip == "10.0.0.5"
+    settings.TRUSTED_PROXY_IP_HEADER = "HTTP_X_FORWARDED_FOR"  # type: ignore[attr-defined]
+    client.get("/audit/", **headers)
+    assert last_event().client_ip == "192.0.2.44"
+
+
+def test_event_times_never_go_backwards_even_if_the_clock_does(db: None) -> None:
+    first = make_event(at=timezone.now())
+    second = make_event(at=first.created_at - timedelta(hours=1))
+    assert second.created_at == first.created_at
+    assert second.seq == first.seq + 1
