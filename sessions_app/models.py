@@ -130,3 +130,6 @@ class SpentConfirmation(models.Model):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"confirmation spent at {self.spent_at:%Y-%m-%d %H:%M:%S}"

@@ -12,13 +12,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from .roles import APP_LABEL
 
 _CACHE_ATTR = "_console_role_permissions"
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def console_permissions(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
@@ -46,7 +46,7 @@ def role_required(*codenames: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not has_role_permission(request.user, *codenames):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -5,6 +5,7 @@ outside any database transaction; every audit append commits on its own.
 """
 
 import contextvars
+import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -155,7 +156,24 @@ def issue_confirmed_portal_session(
     *, actor: AbstractBaseUser, request: HttpRequest, confirmed: confirmation.Confirmation, reason: str
 ) -> IssuedPortalSession:
     """Re-check ownership, spend the confirmation, then issue the session (no Paddle write before)."""
-    overview = fetch_customer(customer_id=confirmed.customer_id)
+    try:
+        overview = fetch_customer(customer_id=confirmed.customer_id)
+    except PaddleError as exc:
+        # Nothing was asked of Paddle yet (no `requested`), but the failed attempt is audited.
+        _append(
+            links_created=False,
+            action=audit.Action.PORTAL_SESSION_FAILED,
+            outcome=audit.Outcome.FAILURE,
+            actor=actor,
+            request=request,
+            customer_id=confirmed.customer_id,
+            subscription_ids=list(confirmed.subscription_ids),
+            reason=reason,
+            error_code=exc.code or type(exc).__name__,
+            paddle_request_id=exc.request_id,
+            details={"step": "ownership_check"},
+        )
+        raise
     subscriptions = overview.select(confirmed.subscription_ids)
     confirmation.spend(confirmed)
     session = issue_portal_session(
@@ -184,6 +202,8 @@ def issue_portal_session(
         "customer_email": customer.email,
         "subscription_ids": list(subscription_ids),
         "reason": reason,
+        # Ties requested/created/failed of one attempt together on the audit detail page.
+        "details": {"attempt": uuid.uuid4().hex},
     }
     _append(
         links_created=False,

@@ -97,7 +97,7 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 
 @login_required
-@role_required(VIEW_AUDIT, EXPORT_AUDIT)  # type: ignore[arg-type]  # its View type wants HttpResponse
+@role_required(VIEW_AUDIT, EXPORT_AUDIT)
 @require_GET
 @never_cache
 def audit_export(request: HttpRequest) -> HttpResponseBase:

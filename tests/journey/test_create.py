@@ -14,7 +14,7 @@ from sessions_app import audit, confirmation
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
 
-from .conftest import confirm, create, paddle_posts, portal_links
+from tests.helpers import confirm, create, paddle_posts, portal_links
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +67,7 @@ def test_creating_links_calls_paddle_once_and_audits_request_and_result(
         assert sorted(event.subscription_ids) == sorted(subscription_ids)
     assert re.fullmatch(r"cpls_[a-z0-9]{26}", created.paddle_session_id)
     assert created.paddle_request_id
+    assert requested.details["attempt"] == created.details["attempt"]
 
 
 def test_a_second_submit_creates_nothing_and_says_so(
