@@ -5,6 +5,8 @@ every setting is still read by portal_admin/settings.py.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 _TEST_ENV = {
     "DJANGO_DEBUG": "false",
@@ -19,8 +21,12 @@ _TEST_ENV = {
     "PADDLE_API_KEY": "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst",
     "PADDLE_API_BASE_URL": "http://127.0.0.1:9",  # replaced by the emulator fixture
     "LOG_FORMAT": "text",
+    # Static files come from the finders; WhiteNoise only wants the root to exist.
+    "DJANGO_STATIC_ROOT": str(Path(tempfile.gettempdir()) / "portal-console-static"),
 }
 for _name, _value in _TEST_ENV.items():
     os.environ.setdefault(_name, _value)
+
+Path(os.environ["DJANGO_STATIC_ROOT"]).mkdir(exist_ok=True)
 
 from portal_admin.settings import *  # noqa: E402, F403
