@@ -8,8 +8,19 @@ from django.views.generic import RedirectView
 from sessions_app.views import health
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="sessions_app:customer_search"), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Generic views answer PUT (the login form even processes it like a POST): only what is served.
+    path(
+        "",
+        RedirectView.as_view(pattern_name="sessions_app:customer_search", http_method_names=["get", "head"]),
+        name="home",
+    ),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, http_method_names=["get", "head", "post", "options"]
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

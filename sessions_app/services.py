@@ -7,7 +7,7 @@ outside any database transaction; every audit append commits on its own.
 import contextvars
 import uuid
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -101,14 +101,24 @@ def search_customers(*, actor: Actor, request: HttpRequest, query: str, kind: Qu
     return customers
 
 
+# Long-lived threads for the second of two concurrent Paddle calls. Django's cache is per thread,
+# so a new thread opens a new Redis connection for the Paddle budget: a pool per request did so
+# twice per customer page. More threads than a gunicorn worker has, so no request waits for one.
+_PADDLE_THREADS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="paddle")
+
+
 def fetch_customer(*, customer_id: str) -> CustomerOverview:
     """The customer and all their subscriptions, fetched concurrently (two HTTP calls, no DB)."""
     client = get_client()
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="paddle") as pool:
-        # copy_context: log lines from the threads keep the request id of the request.
-        customer = pool.submit(contextvars.copy_context().run, client.get_customer, customer_id)
-        subscriptions = pool.submit(contextvars.copy_context().run, client.list_subscriptions, customer_id)
-        return CustomerOverview(customer=customer.result(), subscriptions=tuple(subscriptions.result()))
+    # copy_context: log lines from the pool thread keep the request id of the request.
+    subscriptions = _PADDLE_THREADS.submit(
+        contextvars.copy_context().run, client.list_subscriptions, customer_id
+    )
+    try:
+        customer = client.get_customer(customer_id)
+    finally:
+        wait([subscriptions])  # no Paddle call outlives the request
+    return CustomerOverview(customer=customer, subscriptions=tuple(subscriptions.result()))
 
 
 def view_customer(*, actor: Actor, request: HttpRequest, customer_id: str) -> CustomerOverview:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 
 from sessions_app.paddle.emulator import Emulator, EmulatorServer, serve
 from tests.audit.bypass import empty_audit_log
@@ -114,3 +115,22 @@ def outsider(db: None) -> User:
 @pytest.fixture
 def superuser(db: None) -> User:
     return User.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+
+@pytest.fixture
+def agent_client(client: Client, agent: User) -> Client:
+    client.force_login(agent)
+    return client
+
+
+# --- The emulator's example customer ----------------------------------------------------------
+@pytest.fixture
+def customer_id(emulator: Emulator) -> str:
+    """The example customer with a subscription in every status."""
+    return emulator.examples()["all_statuses"]
+
+
+@pytest.fixture
+def subscription_ids(emulator: Emulator, customer_id: str) -> list[str]:
+    """Two of that customer's subscriptions."""
+    return [s["id"] for s in emulator.subscriptions_of(customer_id)][:2]

@@ -160,6 +160,13 @@ def test_a_customer_name_with_html_is_shown_as_text_never_run(
     expect(page.locator("h1")).to_have_text(name)
     page.locator("input[name=subscription_ids]").first.check()
     page.click("text=Continue")
-    page.fill("#reason", "TICKET-3")
+    expect(page.locator("h1")).to_have_text(f"Create portal links for {name}?")
+    reason = "<script>alert(2)</script> TICKET-3"
+    page.fill("#reason", reason)
     page.click("text=Create links")
     expect(page.locator("h1")).to_have_text(f"Portal links for {name}")
+    # The agent's own reason, with markup, in the audit log's list and on the event's page.
+    page.goto(f"{base}/audit/?action=portal_session.created")
+    expect(page.locator(".audit-table tbody td", has_text="TICKET-3")).to_have_text(reason)
+    page.locator(".audit-table tbody a").first.click()
+    expect(page.locator("dd", has_text="TICKET-3")).to_have_text(reason)

@@ -5,8 +5,7 @@ from django.test import Client
 
 from sessions_app.models import AuditEvent, SpentConfirmation
 from sessions_app.paddle.emulator import Emulator
-
-from .conftest import TOKEN_RE, paddle_posts
+from tests.helpers import TOKEN_RE, paddle_posts
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from django.test import Client
 from sessions_app import audit, confirmation
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
-
 from tests.helpers import confirm, create, paddle_posts, portal_links
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from sessions_app.paddle.emulator import Emulator
-
-from .conftest import confirm, create, portal_links
+from tests.helpers import confirm, create, portal_links
 
 pytestmark = pytest.mark.django_db
 

@@ -1,37 +1,17 @@
-"""Helpers for the agent's journey: a signed-in agent, the example customers, the confirm step."""
+"""Steps of the agent's journey shared by test packages: confirm, create, read the links page."""
 
 import re
 from collections.abc import Sequence
 
-import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
-from sessions_app.paddle.emulator import Emulator
+from sessions_app.paddle.emulator import Emulator, RecordedRequest
 
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
 PORTAL_LINK_RE = re.compile(r'href="(https?://[^"]*/portal/[^"]*)"')
 
 
-@pytest.fixture
-def agent_client(client: Client, agent: User) -> Client:
-    client.force_login(agent)
-    return client
-
-
-@pytest.fixture
-def customer_id(emulator: Emulator) -> str:
-    """The example customer with a subscription in every status."""
-    return emulator.examples()["all_statuses"]
-
-
-@pytest.fixture
-def subscription_ids(emulator: Emulator, customer_id: str) -> list[str]:
-    """Two of that customer's subscriptions."""
-    return [s["id"] for s in emulator.subscriptions_of(customer_id)][:2]
-
-
-def paddle_posts(emulator: Emulator) -> list[object]:
+def paddle_posts(emulator: Emulator) -> list[RecordedRequest]:
     return [r for r in emulator.requests if r.method == "POST"]
 
 

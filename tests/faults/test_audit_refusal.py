@@ -1,0 +1,58 @@
+"""The database itself refuses the audit row of created links: the links are never shown.
+
+A trigger rejects the INSERT of `portal_session.created` (the test's transaction rolls it back),
+so the failure comes from the database, as a full disk or a lost primary would, not from Python.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from sessions_app.models import AuditEvent
+from sessions_app.paddle.emulator import Emulator
+from tests.helpers import confirm, create, paddle_posts, portal_links
+
+pytestmark = pytest.mark.django_db
+
+_TABLE = AuditEvent._meta.db_table
+_REFUSE_CREATED = {
+    "sqlite": [
+        f"CREATE TRIGGER test_refuse_created BEFORE INSERT ON {_TABLE} "
+        "WHEN NEW.action = 'portal_session.created' "
+        "BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION test_refuse_created() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'no space left on device' USING ERRCODE = 'disk_full'; END $$",
+        f"CREATE TRIGGER test_refuse_created BEFORE INSERT ON {_TABLE} FOR EACH ROW "
+        "WHEN (NEW.action = 'portal_session.created') EXECUTE FUNCTION test_refuse_created()",
+    ],
+}
+
+
+@pytest.fixture
+def database_refuses_created_event() -> None:
+    """Installed inside the test's transaction, so its rollback removes the trigger again."""
+    with connection.cursor() as cursor:
+        for statement in _REFUSE_CREATED[connection.vendor]:
+            cursor.execute(statement)
+
+
+@pytest.mark.usefixtures("database_refuses_created_event")
+def test_links_are_withheld_when_the_database_refuses_to_record_them(
+    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
+) -> None:
+    token = confirm(agent_client, customer_id, subscription_ids)
+    response = create(agent_client, customer_id, subscription_ids, token=token)
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "Paddle created the links" in html
+    assert "they were not shown" in html
+    assert "pga_" not in html
+    assert portal_links(html) == []
+    # The session may exist at Paddle (one call was made) but nobody ever saw its links.
+    assert len(paddle_posts(emulator)) == 1
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="portal_session.").values_list("action", flat=True)
+    )
+    assert actions == ["portal_session.requested"]
