@@ -20,6 +20,8 @@ from .permissions import has_role_permission
 
 PAGE_SIZE = 50
 MAX_RANGE_DAYS = 366
+# Dates outside this span hold no event and would overflow `date` arithmetic at the calendar's ends.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)
 ATTEMPT_WINDOW = timedelta(minutes=2)
 # The columns the table shows; the detail page loads the whole row.
 TABLE_FIELDS = (
@@ -64,6 +66,11 @@ class AuditFilterForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("from"), cleaned.get("to")
+        for name, day in (("from", start), ("to", end)):
+            if day and not EARLIEST_DATE <= day <= LATEST_DATE:
+                self.add_error(name, f"Choose a date between {EARLIEST_DATE} and {LATEST_DATE}.")
+        if self.errors:
+            return cleaned
         if start and end and start > end:
             self.add_error("to", "The end date is before the start date.")
         elif start and (end or timezone.now().date()) - start > timedelta(days=MAX_RANGE_DAYS - 1):

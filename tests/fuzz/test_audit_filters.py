@@ -17,9 +17,8 @@ from .strategies import CUSTOMER_ID_LIKE, EMAIL_LIKE
 pytestmark = pytest.mark.django_db
 
 _SHORT_TEXT = st.text(max_size=40)
-# Not the calendar's first month or last day: those are 500s today (see the xfail test below).
 _DATES = (
-    st.dates(min_value=date(1, 2, 1), max_value=date(9999, 12, 30)).map(date.isoformat)
+    st.dates().map(date.isoformat)
     | st.sampled_from(["2024-02-30", "0000-00-00", "2024-13-01", "10000-01-01", "today", "-1"])
     | _SHORT_TEXT
 )
@@ -55,12 +54,6 @@ def test_any_audit_filters_give_the_page_or_a_400(
         b"".join(response.streaming_content)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="found by the fuzz test above, left to the audit review's owner: `to` within a month "
-    "of 0001-01-01 (the chart's default range) or on 9999-12-31 (the day after it) overflows `date`",
-)
 @pytest.mark.parametrize(
     ("url", "filters"),
     [
@@ -69,10 +62,9 @@ def test_any_audit_filters_give_the_page_or_a_400(
         ("/audit/", {"to": "0001-01-01"}),
     ],
 )
-def test_the_calendars_edge_days_give_the_page_or_a_400(
+def test_the_calendars_edge_days_are_refused_with_a_message(
     manager_client: Client, url: str, filters: dict[str, str]
 ) -> None:
     response = manager_client.get(url, filters)
-    assert response.status_code in (200, 400)
-    if response.streaming:
-        b"".join(response.streaming_content)
+    assert response.status_code == 400
+    assert b"Choose a date between" in response.content
