@@ -26,6 +26,7 @@ class ConfirmationError(Exception):
     """The token cannot be used; `status` is the HTTP status to answer with."""
 
     status = 400
+    code = "confirmation_invalid"  # for the audit log
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -38,16 +39,19 @@ class ConfirmationInvalid(ConfirmationError):
 
 class ConfirmationExpired(ConfirmationError):
     status = 400
+    code = "confirmation_expired"
 
 
 class ConfirmationMismatch(ConfirmationError):
     """Signed for another user, another customer or another set of subscriptions."""
 
     status = 403
+    code = "confirmation_mismatch"
 
 
 class ConfirmationSpent(ConfirmationError):
     status = 409
+    code = "confirmation_spent"
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,28 @@ def issue_confirmed_portal_session(
     return IssuedPortalSession(customer=overview.customer, subscriptions=subscriptions, session=session)
 
 
+def record_refused_attempt(
+    *,
+    actor: AbstractBaseUser,
+    request: HttpRequest,
+    customer_id: str,
+    error_code: str,
+    subscription_ids: Sequence[str] = (),
+    reason: str = "",
+) -> None:
+    """Audit a link creation refused before Paddle was asked (bad input, spent token, foreign ids)."""
+    audit.record(
+        action=audit.Action.PORTAL_SESSION_FAILED,
+        outcome=audit.Outcome.DENIED,
+        actor=actor,
+        request=request,
+        customer_id=customer_id,
+        subscription_ids=subscription_ids,
+        reason=reason,
+        error_code=error_code,
+    )
+
+
 def issue_portal_session(
     *,
     actor: AbstractBaseUser,

@@ -28,7 +28,11 @@ urlpatterns = [
         portal.portal_session_confirm,
         name="portal_session_confirm",
     ),
-    path("customers/<ctm:customer_id>/portal-session/", portal.portal_session_create, name="portal_session_create"),
+    path(
+        "customers/<ctm:customer_id>/portal-session/",
+        portal.portal_session_create,
+        name="portal_session_create",
+    ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("audit/<int:seq>/", audit.audit_detail, name="audit_detail"),

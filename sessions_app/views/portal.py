@@ -83,8 +83,13 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
     """Create the portal session and show its links once; a replayed confirmation creates nothing."""
     form = PortalSessionForm(request.POST)
     if not form.is_valid():
+        # Nothing of the rejected input is recorded: only that an attempt was refused.
+        services.record_refused_attempt(
+            actor=request.user, request=request, customer_id=customer_id, error_code="invalid_input"
+        )
         return _refused(request, customer_id, _messages(form))
     subscription_ids, reason = form.cleaned_data["subscription_ids"], form.cleaned_data["reason"]
+    attempt = {"subscription_ids": subscription_ids, "reason": reason}
     try:
         confirmed = confirmation.verify(
             form.cleaned_data["confirmation_token"],
@@ -93,7 +98,7 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
             subscription_ids=subscription_ids,
         )
     except ConfirmationError as exc:
-        return _refused(request, customer_id, [exc.message], status=exc.status)
+        return _refused_attempt(request, customer_id, exc.message, exc.code, exc.status, **attempt)
     refusal = guards.create_refusal(
         request, customer_id=customer_id, subscription_ids=subscription_ids, reason=reason
     )
@@ -104,9 +109,9 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
             actor=request.user, request=request, confirmed=confirmed, reason=reason
         )
     except ConfirmationError as exc:  # spent by a concurrent submit since it was verified
-        return _refused(request, customer_id, [exc.message], status=exc.status)
+        return _refused_attempt(request, customer_id, exc.message, exc.code, exc.status, **attempt)
     except services.ForeignSubscriptions:
-        return _refused(request, customer_id, [_FOREIGN])
+        return _refused_attempt(request, customer_id, _FOREIGN, "foreign_subscription", 400, **attempt)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
     except services.AuditWriteFailed as exc:
@@ -133,6 +138,27 @@ def _refused(
 ) -> HttpResponse:
     context = {"customer_id": customer_id, "problems": messages}
     return render(request, "portal/refused.html", context, status=status)
+
+
+def _refused_attempt(
+    request: ConsoleRequest,
+    customer_id: str,
+    message: str,
+    error_code: str,
+    status: int,
+    *,
+    subscription_ids: list[str],
+    reason: str,
+) -> HttpResponse:
+    services.record_refused_attempt(
+        actor=request.user,
+        request=request,
+        customer_id=customer_id,
+        error_code=error_code,
+        subscription_ids=subscription_ids,
+        reason=reason,
+    )
+    return _refused(request, customer_id, [message], status=status)
 
 
 def _links_by_subscription(

@@ -181,7 +181,9 @@ def test_a_bad_submission_is_refused_with_a_message_and_no_paddle_write(
     assert message in response.content.decode()
     assert portal_links(response.content.decode()) == []
     assert paddle_posts(emulator) == []
-    assert not AuditEvent.objects.filter(action__startswith="portal_session.").exists()
+    [refused] = AuditEvent.objects.filter(action__startswith="portal_session.")
+    assert (refused.action, refused.outcome) == ("portal_session.failed", "denied")
+    assert refused.error_code
 
 
 def test_an_expired_confirmation_is_refused(
