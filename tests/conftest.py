@@ -76,12 +76,6 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: object) -> None:
-    """Personas are made per test; the real hasher's deliberate slowness only costs time here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
 # --- Personas ---------------------------------------------------------------------------------
 def make_user(username: str, *, role: str | None = None, **extra: object) -> User:
     """A user with PASSWORD, in the named role's group (if any)."""
@@ -120,6 +114,14 @@ def superuser(db: None) -> User:
 @pytest.fixture
 def agent_client(client: Client, agent: User) -> Client:
     client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    """A browser of its own, so that a test may use it beside `agent_client`."""
+    client = Client()
+    client.force_login(manager)
     return client
 
 

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Sequence
 
+from django.http import HttpResponse
 from django.test import Client
 
 from sessions_app.paddle.emulator import Emulator, RecordedRequest
@@ -15,15 +16,24 @@ def paddle_posts(emulator: Emulator) -> list[RecordedRequest]:
     return [r for r in emulator.requests if r.method == "POST"]
 
 
-def confirm(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> str:
-    """Post the customer page's ticks to the confirm page; the one-time token it hands out."""
-    response = client.post(
+def confirm_page(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> HttpResponse:
+    """Post the customer page's ticks to the confirm page."""
+    return client.post(
         f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": list(subscription_ids)}
     )
-    assert response.status_code == 200, response.content
-    match = TOKEN_RE.search(response.content.decode())
+
+
+def token_of(page: HttpResponse) -> str:
+    """The one-time token a confirm page hands out."""
+    assert page.status_code == 200, page.content
+    match = TOKEN_RE.search(page.content.decode())
     assert match is not None
     return match.group(1)
+
+
+def confirm(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> str:
+    """Confirm the ticks; the one-time token the confirm page hands out."""
+    return token_of(confirm_page(client, customer_id, subscription_ids))
 
 
 def create(
@@ -33,11 +43,24 @@ def create(
     *,
     token: str,
     reason: str = "TICKET-42",
-) -> object:
-    return client.post(
-        f"/customers/{customer_id}/portal-session/",
-        {"subscription_ids": list(subscription_ids), "reason": reason, "confirmation_token": token},
-    )
+    password: str | None = None,
+) -> HttpResponse:
+    """Submit the confirm page: its ticks, a reason, the token and (for a step-up) a password."""
+    data = {"subscription_ids": list(subscription_ids), "reason": reason, "confirmation_token": token}
+    if password is not None:
+        data["password"] = password
+    return client.post(f"/customers/{customer_id}/portal-session/", data)
+
+
+def confirm_and_create(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> HttpResponse:
+    return create(client, customer_id, subscription_ids, token=confirm(client, customer_id, subscription_ids))
+
+
+def assert_refused(response: HttpResponse, status: int, message: str, emulator: Emulator) -> None:
+    """The submission was refused with `status` and `message`, and nothing was written to Paddle."""
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert paddle_posts(emulator) == []
 
 
 def portal_links(html: str) -> list[str]:

@@ -30,3 +30,6 @@ for _name, _value in _TEST_ENV.items():
 Path(os.environ["DJANGO_STATIC_ROOT"]).mkdir(exist_ok=True)
 
 from portal_admin.settings import *  # noqa: E402, F403
+
+# Users are made per test; the default hasher takes ~0.3-0.5 s per user (and per password check).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -7,8 +7,7 @@ from django.test import Client
 from sessions_app import killswitch
 from sessions_app.models import AuditEvent, PortalLinkSwitch
 from sessions_app.paddle.emulator import Emulator
-
-from .conftest import confirm, create, token_of
+from tests.helpers import assert_refused, confirm, confirm_and_create, confirm_page, create
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +39,9 @@ def test_the_admin_list_goes_straight_to_the_single_switch(manager: User) -> Non
 
 
 def test_a_manager_switches_link_creation_off_in_the_admin_and_it_is_refused_at_once(
-    agent_client: Client, manager: User, customer, emulator: Emulator
+    agent_client: Client, manager: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
-    token = token_of(confirm(agent_client, customer))
+    token = confirm(agent_client, customer_id, subscription_ids)
     admin_client = staff_client(manager)
     assert admin_client.get(LIST_URL).status_code == 302
 
@@ -54,19 +53,17 @@ def test_a_manager_switches_link_creation_off_in_the_admin_and_it_is_refused_at_
     switch = PortalLinkSwitch.objects.get()
     assert (switch.enabled, switch.changed_by) == (False, manager)
 
-    refused = create(agent_client, customer, token)
-    assert refused.status_code == 503
-    assert "Link creation is switched off by a manager" in refused.content.decode()
-    assert not [r for r in emulator.requests if r.method == "POST"]
-    assert confirm(agent_client, customer).status_code == 503
+    refused = create(agent_client, customer_id, subscription_ids, token=token)
+    assert_refused(refused, 503, "Link creation is switched off by a manager", emulator)
+    assert confirm_page(agent_client, customer_id, subscription_ids).status_code == 503
 
-    page = agent_client.get(f"/customers/{customer[0]}/").content.decode()
+    page = agent_client.get(f"/customers/{customer_id}/").content.decode()
     assert "Link creation is switched off by a manager" in page
     assert '<button type="submit" disabled' in page
 
 
 def test_switching_back_on_in_the_admin_restores_link_creation(
-    agent_client: Client, manager: User, customer, emulator: Emulator
+    agent_client: Client, manager: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
     killswitch.set_link_creation(actor=manager, enabled=False, request=None)
     response = staff_client(manager).post(CHANGE_URL, {"enabled": "on", "_save": "Save"})
@@ -75,7 +72,7 @@ def test_switching_back_on_in_the_admin_restores_link_creation(
         {"enabled": True},
         {"enabled": False},
     ]
-    assert create(agent_client, customer, token_of(confirm(agent_client, customer))).status_code == 200
+    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
 
 
 def test_the_switch_cannot_be_added_or_deleted(manager: User) -> None:

@@ -8,8 +8,9 @@ from sessions_app import killswitch
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
 from tests.conftest import PASSWORD
+from tests.helpers import assert_refused, confirm, confirm_page, create
 
-from .conftest import age_step_up, confirm, create, token_of
+from .conftest import age_step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -17,23 +18,23 @@ SWITCHED_OFF = "Link creation is switched off"
 
 
 def test_the_setting_switches_off_the_confirm_page(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     settings.PORTAL_SESSIONS_ENABLED = False
-    response = confirm(agent_client, customer)
+    response = confirm_page(agent_client, customer_id, subscription_ids)
     assert response.status_code == 503
     assert SWITCHED_OFF in response.content.decode()
     assert emulator.requests == []
 
 
 def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
-    token = token_of(confirm(agent_client, customer))
+    token = confirm(agent_client, customer_id, subscription_ids)
     settings.PORTAL_SESSIONS_ENABLED = False
     calls_before = len(emulator.requests)
 
-    response = create(agent_client, customer, token)
+    response = create(agent_client, customer_id, subscription_ids, token=token)
 
     assert response.status_code == 503
     assert "switched off in this console's configuration" in response.content.decode()
@@ -48,28 +49,28 @@ def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
 
 
 def test_a_manager_switch_refuses_a_confirmed_creation_at_once(
-    agent_client: Client, manager: User, customer, emulator: Emulator
+    agent_client: Client, manager: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
-    token = token_of(confirm(agent_client, customer))
+    token = confirm(agent_client, customer_id, subscription_ids)
     killswitch.set_link_creation(actor=manager, enabled=False, request=None)
 
-    response = create(agent_client, customer, token)
+    response = create(agent_client, customer_id, subscription_ids, token=token)
 
-    assert response.status_code == 503
-    assert "switched off by a manager" in response.content.decode()
-    assert not [r for r in emulator.requests if r.method == "POST"]
+    assert_refused(response, 503, "switched off by a manager", emulator)
     event = AuditEvent.objects.get(action="portal_session.failed")
     assert event.details == {"disabled_by": "manager"}
 
 
 def test_a_switched_off_console_asks_no_password_and_uses_no_quota(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
-    token = token_of(confirm(agent_client, customer))
+    token = confirm(agent_client, customer_id, subscription_ids)
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     settings.PORTAL_SESSIONS_ENABLED = False
-    assert create(agent_client, customer, token).status_code == 503
+    assert create(agent_client, customer_id, subscription_ids, token=token).status_code == 503
     assert not AuditEvent.objects.filter(action="auth.step_up").exists()
     settings.PORTAL_SESSIONS_ENABLED = True
-    assert create(agent_client, customer, token, password=PASSWORD).status_code == 200
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD).status_code == 200
+    )

@@ -4,39 +4,35 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
 from tests.conftest import PASSWORD
+from tests.helpers import confirm, confirm_and_create, create, paddle_posts
 
-from .conftest import age_step_up, confirm, confirm_and_create, create, token_of
+from .conftest import age_step_up
 
 pytestmark = pytest.mark.django_db
 
 
-def paddle_posts(emulator: Emulator) -> int:
-    return sum(1 for request in emulator.requests if request.method == "POST")
-
-
 def test_the_31st_link_creation_in_an_hour_gets_a_429_page_with_the_reset_time(
-    agent_client: Client, customer, emulator: Emulator
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
     # Thirty creations take a couple of seconds: do not let the clock hour turn in the middle.
     seconds_left_in_hour = 3600 - time.time() % 3600
     if seconds_left_in_hour < 15:
         time.sleep(seconds_left_in_hour + 1)
     for _ in range(30):
-        assert confirm_and_create(agent_client, customer).status_code == 200
-    token = token_of(confirm(agent_client, customer))
+        assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
+    token = confirm(agent_client, customer_id, subscription_ids)
     calls_before = len(emulator.requests)
 
-    response = create(agent_client, customer, token)
+    response = create(agent_client, customer_id, subscription_ids, token=token)
 
     assert response.status_code == 429
     assert len(emulator.requests) == calls_before
-    assert paddle_posts(emulator) == 30
+    assert len(paddle_posts(emulator)) == 30
     retry_after = int(response["Retry-After"])
     assert 0 < retry_after <= 3600
     now = datetime.now(UTC)
@@ -47,50 +43,57 @@ def test_the_31st_link_creation_in_an_hour_gets_a_429_page_with_the_reset_time(
     event = AuditEvent.objects.get(action="portal_session.rate_limited")
     assert (event.outcome, event.customer_id, event.subscription_ids, event.reason) == (
         "denied",
-        customer[0],
-        customer[1],
-        "TICKET-7",
+        customer_id,
+        subscription_ids,
+        "TICKET-42",
     )
     assert (event.details["window"], event.details["limit"]) == ("hour", 30)
     assert AuditEvent.objects.filter(action="portal_session.requested").count() == 30
 
 
 def test_the_day_limit_refuses_until_midnight_utc(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     settings.PORTAL_SESSIONS_PER_DAY = 2
     for _ in range(2):
-        assert confirm_and_create(agent_client, customer).status_code == 200
+        assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
 
-    response = confirm_and_create(agent_client, customer)
+    response = confirm_and_create(agent_client, customer_id, subscription_ids)
 
     assert response.status_code == 429
     assert "You have created 2 portal links today (UTC)" in response.content.decode()
     assert "00:00 UTC" in response.content.decode()
-    assert paddle_posts(emulator) == 2
+    assert len(paddle_posts(emulator)) == 2
     assert AuditEvent.objects.get(action="portal_session.rate_limited").details["window"] == "day"
 
 
 def test_limits_are_per_agent(
-    agent_client: Client, manager: User, customer, emulator: Emulator, settings
+    agent_client: Client,
+    manager_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
-    assert confirm_and_create(agent_client, customer).status_code == 200
-    assert confirm_and_create(agent_client, customer).status_code == 429
-    manager_client = Client()
-    manager_client.force_login(manager)
-    assert confirm_and_create(manager_client, customer).status_code == 200
+    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
+    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 429
+    assert confirm_and_create(manager_client, customer_id, subscription_ids).status_code == 200
 
 
 def test_bad_input_and_refused_passwords_use_no_quota(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
-    token = token_of(confirm(agent_client, customer))
-    assert create(agent_client, customer, "forged-token").status_code == 400
-    assert create(agent_client, customer, token[:-2] + "xx").status_code == 400
-    assert create(agent_client, ("ctm_" + "0" * 26, customer[1]), token).status_code == 403
+    token = confirm(agent_client, customer_id, subscription_ids)
+    assert create(agent_client, customer_id, subscription_ids, token="forged-token").status_code == 400
+    assert create(agent_client, customer_id, subscription_ids, token=token[:-2] + "xx").status_code == 400
+    assert create(agent_client, "ctm_" + "0" * 26, subscription_ids, token=token).status_code == 403
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    assert create(agent_client, customer, token, password="wrong").status_code == 403
-    assert create(agent_client, customer, token, password=PASSWORD).status_code == 200
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, password="wrong").status_code == 403
+    )
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD).status_code == 200
+    )
     assert not AuditEvent.objects.filter(action="portal_session.rate_limited").exists()

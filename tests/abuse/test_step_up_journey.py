@@ -7,8 +7,17 @@ from django.test import Client
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
 from tests.conftest import PASSWORD
+from tests.helpers import (
+    assert_refused,
+    confirm,
+    confirm_and_create,
+    confirm_page,
+    create,
+    paddle_posts,
+    token_of,
+)
 
-from .conftest import age_step_up, confirm, confirm_and_create, create, token_of
+from .conftest import age_step_up
 
 pytestmark = pytest.mark.django_db
 
@@ -19,37 +28,39 @@ def actions() -> list[tuple[str, str]]:
     return list(AuditEvent.objects.order_by("seq").values_list("action", "outcome"))
 
 
-def test_a_fresh_sign_in_needs_no_password(agent_client: Client, customer, emulator: Emulator) -> None:
-    page = confirm(agent_client, customer)
+def test_a_fresh_sign_in_needs_no_password(
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator
+) -> None:
+    page = confirm_page(agent_client, customer_id, subscription_ids)
     assert PASSWORD_FIELD not in page.content.decode()
-    assert create(agent_client, customer, token_of(page)).status_code == 200
+    assert create(agent_client, customer_id, subscription_ids, token=token_of(page)).status_code == 200
     assert ("auth.step_up", "success") not in actions()
 
 
 def test_signing_in_through_the_login_page_counts_as_a_fresh_proof(
-    client: Client, agent: User, customer, emulator: Emulator
+    client: Client, agent: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
     assert client.post("/accounts/login/", {"username": "agent", "password": PASSWORD}).status_code == 302
-    assert PASSWORD_FIELD not in confirm(client, customer).content.decode()
+    assert PASSWORD_FIELD not in confirm_page(client, customer_id, subscription_ids).content.decode()
 
 
 def test_a_stale_proof_makes_the_confirm_page_ask_for_the_password(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    page = confirm(agent_client, customer)
+    page = confirm_page(agent_client, customer_id, subscription_ids)
     assert PASSWORD_FIELD in page.content.decode()
     assert f"in the last {settings.STEP_UP_MINUTES} minutes" in page.content.decode()
 
 
 def test_a_wrong_password_is_refused_audited_and_never_reaches_paddle(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    token = token_of(confirm(agent_client, customer))
+    token = confirm(agent_client, customer_id, subscription_ids)
     calls_before = len(emulator.requests)
 
-    response = create(agent_client, customer, token, password="not my password")
+    response = create(agent_client, customer_id, subscription_ids, token=token, password="not my password")
 
     assert response.status_code == 403
     assert "That password is not correct." in response.content.decode()
@@ -58,35 +69,38 @@ def test_a_wrong_password_is_refused_audited_and_never_reaches_paddle(
     assert (step_up.outcome, step_up.error_code, step_up.customer_id) == (
         "denied",
         "password_invalid",
-        customer[0],
+        customer_id,
     )
     assert not AuditEvent.objects.filter(action__startswith="portal_session.").exists()
 
 
 def test_a_missing_password_is_refused_when_the_proof_is_stale(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    response = create(agent_client, customer, token_of(confirm(agent_client, customer)))
-    assert response.status_code == 403
-    assert "Enter your password" in response.content.decode()
-    assert not [r for r in emulator.requests if r.method == "POST"]
+    response = confirm_and_create(agent_client, customer_id, subscription_ids)
+    assert_refused(response, 403, "Enter your password", emulator)
 
 
 def test_after_a_typo_the_same_confirmation_works_with_the_right_password(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    token = token_of(confirm(agent_client, customer))
-    assert create(agent_client, customer, token, password="typo").status_code == 403
-    assert create(agent_client, customer, token, password=PASSWORD).status_code == 200
+    token = confirm(agent_client, customer_id, subscription_ids)
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, password="typo").status_code == 403
+    )
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD).status_code == 200
+    )
 
 
 def test_the_right_password_steps_up_and_creates_in_one_post_and_stays_fresh(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    response = create(agent_client, customer, token_of(confirm(agent_client, customer)), password=PASSWORD)
+    token = confirm(agent_client, customer_id, subscription_ids)
+    response = create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD)
     assert response.status_code == 200
     assert actions()[-3:] == [
         ("auth.step_up", "success"),
@@ -94,29 +108,31 @@ def test_the_right_password_steps_up_and_creates_in_one_post_and_stays_fresh(
         ("portal_session.created", "success"),
     ]
     # Fresh again: the next links need no password.
-    assert PASSWORD_FIELD not in confirm(agent_client, customer).content.decode()
-    assert confirm_and_create(agent_client, customer).status_code == 200
+    assert PASSWORD_FIELD not in confirm_page(agent_client, customer_id, subscription_ids).content.decode()
+    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
 
 
-def test_step_up_can_be_switched_off(agent_client: Client, customer, emulator: Emulator, settings) -> None:
+def test_step_up_can_be_switched_off(
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+) -> None:
     settings.STEP_UP_REQUIRED = False
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    assert PASSWORD_FIELD not in confirm(agent_client, customer).content.decode()
-    assert confirm_and_create(agent_client, customer).status_code == 200
+    assert PASSWORD_FIELD not in confirm_page(agent_client, customer_id, subscription_ids).content.decode()
+    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
 
 
 def test_repeated_wrong_passwords_lock_the_agent_out_of_step_up(
-    agent_client: Client, customer, emulator: Emulator, settings
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    token = token_of(confirm(agent_client, customer))
+    token = confirm(agent_client, customer_id, subscription_ids)
     statuses = [
-        create(agent_client, customer, token, password=f"guess {n}").status_code
+        create(agent_client, customer_id, subscription_ids, token=token, password=f"guess {n}").status_code
         for n in range(settings.AXES_FAILURE_LIMIT)
     ]
     # The last failure trips django-axes, whose lockout page replaces the refusal.
     assert statuses == [403] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
-    locked = create(agent_client, customer, token, password=PASSWORD)
+    locked = create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD)
     assert locked.status_code == 429
-    assert not [r for r in emulator.requests if r.method == "POST"]
+    assert not paddle_posts(emulator)
     assert AuditEvent.objects.filter(action="auth.locked_out").exists()

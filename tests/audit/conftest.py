@@ -29,12 +29,6 @@ def signed_in(client: Client, user: User) -> Client:
     return client
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """The personas' passwords are hashed with a cheap hasher (the default takes ~0.5 s a user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def postgres_only(db: None) -> None:
     if connection.vendor != "postgresql":

@@ -7,7 +7,7 @@ from django.utils.html import escape
 
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
-from tests.helpers import TOKEN_RE
+from tests.helpers import confirm, confirm_page, create, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +36,9 @@ def test_a_customer_name_with_markup_is_escaped_on_every_page_of_the_journey(
         "live search": agent_client.get("/customers/", {"q": "Mallory"}, headers={"HX-Request": "true"}),
         "customer": agent_client.get(f"/customers/{customer_id}/"),
     }
-    pages["confirm"] = agent_client.post(
-        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": subscription_ids}
-    )
-    token = TOKEN_RE.search(pages["confirm"].content.decode())
-    assert token is not None
-    pages["links"] = agent_client.post(
-        f"/customers/{customer_id}/portal-session/",
-        {"subscription_ids": subscription_ids, "reason": REASON, "confirmation_token": token.group(1)},
-    )
+    pages["confirm"] = confirm_page(agent_client, customer_id, subscription_ids)
+    token = token_of(pages["confirm"])
+    pages["links"] = create(agent_client, customer_id, subscription_ids, token=token, reason=REASON)
     for page, response in pages.items():
         assert response.status_code == 200, page
         _assert_escaped(response.content.decode(), name)
@@ -54,15 +48,7 @@ def test_a_reason_with_markup_is_escaped_in_the_audit_log(
     agent_client: Client, mallory: dict[str, object], emulator: Emulator
 ) -> None:
     customer_id = str(mallory["id"])
-    response = agent_client.post(
-        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": []}
-    )
-    token = TOKEN_RE.search(response.content.decode())
-    assert token is not None
-    agent_client.post(
-        f"/customers/{customer_id}/portal-session/",
-        {"reason": REASON, "confirmation_token": token.group(1)},
-    )
+    create(agent_client, customer_id, [], token=confirm(agent_client, customer_id, []), reason=REASON)
     created = AuditEvent.objects.get(action="portal_session.created")
     assert created.reason == REASON
     for url in ("/audit/", f"/audit/{created.seq}/"):

@@ -36,12 +36,6 @@ FILTERS = st.fixed_dictionaries(
 )
 
 
-@pytest.fixture
-def manager_client(client: Client, manager: object) -> Client:
-    client.force_login(manager)  # type: ignore[arg-type]
-    return client
-
-
 @fuzz(max_examples=200, filters=FILTERS, export=st.booleans(), htmx=st.booleans())
 def test_any_audit_filters_give_the_page_or_a_400(
     manager_client: Client, filters: dict[str, str], export: bool, htmx: bool

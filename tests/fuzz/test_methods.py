@@ -23,12 +23,6 @@ URLS = [
 WRONG_METHODS = ["put", "delete", "patch"]
 
 
-@pytest.fixture
-def manager_client(client: Client, manager: object) -> Client:
-    client.force_login(manager)  # type: ignore[arg-type]
-    return client
-
-
 @pytest.mark.parametrize("method", WRONG_METHODS)
 @pytest.mark.parametrize("url", URLS)
 def test_a_wrong_method_is_a_405(manager_client: Client, emulator: Emulator, url: str, method: str) -> None:

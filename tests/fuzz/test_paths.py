@@ -24,12 +24,6 @@ PAGES = [
 SEGMENTS = ANY_TEXT | CUSTOMER_ID_LIKE | st.integers(min_value=-(10**30), max_value=10**30).map(str)
 
 
-@pytest.fixture
-def manager_client(client: Client, manager: object) -> Client:
-    client.force_login(manager)  # type: ignore[arg-type]
-    return client
-
-
 @fuzz(max_examples=300, page=st.sampled_from(PAGES), segment=SEGMENTS, encoded=st.booleans())
 def test_any_path_segment_is_a_page_or_a_404_never_a_5xx(
     manager_client: Client, emulator: Emulator, page: tuple[str, str, bool], segment: str, encoded: bool

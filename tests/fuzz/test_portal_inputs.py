@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sessions_app import stepup
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
-from tests.helpers import confirm, create, paddle_posts
+from tests.helpers import confirm, confirm_page, create, paddle_posts
 
 from .fuzzing import fuzz
 from .paddle_checks import SUBSCRIPTION_ID, violations
@@ -64,8 +64,13 @@ def owned(emulator: Emulator, customer_id: str) -> list[str]:
     return [s["id"] for s in emulator.subscriptions_of(customer_id)]
 
 
-def _portal_events() -> int:
-    return AuditEvent.objects.filter(action__startswith="portal_session.").count()
+def _portal_events() -> list[tuple[str, str]]:
+    """Every link-creation audit event so far, as (action, outcome)."""
+    return list(
+        AuditEvent.objects.filter(action__startswith="portal_session.")
+        .order_by("seq")
+        .values_list("action", "outcome")
+    )
 
 
 @fuzz(max_examples=120, ticks=TICKS)
@@ -74,9 +79,7 @@ def test_any_ticks_on_the_confirm_page_are_checked_before_paddle_and_never_poste
 ) -> None:
     emulator.reset()
     ids = _ticked(ticks, owned)
-    response = agent_client.post(
-        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": ids}
-    )
+    response = confirm_page(agent_client, customer_id, ids)
     assert response.status_code in (200, 400)
     if not _well_formed_ticks(ids):
         assert response.status_code == 400
@@ -98,13 +101,11 @@ def test_any_ticks_with_a_made_up_token_create_nothing(
 ) -> None:
     emulator.reset()
     events = _portal_events()
-    response = agent_client.post(
-        f"/customers/{customer_id}/portal-session/",
-        {"subscription_ids": _ticked(ticks, owned), "reason": "TICKET-1", "confirmation_token": token},
-    )
+    response = create(agent_client, customer_id, _ticked(ticks, owned), token=token, reason="TICKET-1")
     assert 400 <= response.status_code < 500
     assert emulator.requests == []
-    assert _portal_events() == events
+    # The refusal itself is audited, and nothing else is.
+    assert _portal_events() == [*events, ("portal_session.failed", "denied")]
 
 
 @fuzz(max_examples=80, reason=ANY_TEXT)
@@ -162,14 +163,8 @@ def test_any_wrong_step_up_password_creates_nothing(
     password: str,
 ) -> None:
     emulator.reset()
-    response = agent_client.post(
-        f"/customers/{customer_id}/portal-session/",
-        {
-            "subscription_ids": subscription_ids,
-            "reason": "TICKET-1",
-            "confirmation_token": stale_token,
-            "password": password,
-        },
+    response = create(
+        agent_client, customer_id, subscription_ids, token=stale_token, reason="TICKET-1", password=password
     )
     assert 400 <= response.status_code < 500
     assert paddle_posts(emulator) == []

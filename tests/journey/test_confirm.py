@@ -5,22 +5,16 @@ from django.test import Client
 
 from sessions_app.models import AuditEvent, SpentConfirmation
 from sessions_app.paddle.emulator import Emulator
-from tests.helpers import TOKEN_RE, paddle_posts
+from tests.helpers import TOKEN_RE, confirm_page, paddle_posts
 
 pytestmark = pytest.mark.django_db
-
-
-def post_confirm(client: Client, customer_id: str, subscription_ids: list[str]) -> object:
-    return client.post(
-        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": subscription_ids}
-    )
 
 
 def test_the_confirm_page_lists_the_links_and_what_holders_can_do(
     agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
 ) -> None:
     audited_before = AuditEvent.objects.count()
-    response = post_confirm(agent_client, customer_id, subscription_ids)
+    response = confirm_page(agent_client, customer_id, subscription_ids)
     html = response.content.decode()
     assert response.status_code == 200
     for subscription_id in subscription_ids:
@@ -39,7 +33,7 @@ def test_the_confirm_page_lists_the_links_and_what_holders_can_do(
 def test_ticking_nothing_confirms_an_overview_link_only(
     agent_client: Client, emulator: Emulator, customer_id: str
 ) -> None:
-    response = post_confirm(agent_client, customer_id, [])
+    response = confirm_page(agent_client, customer_id, [])
     assert response.status_code == 200
     assert "none was ticked" in response.content.decode()
 
@@ -48,7 +42,7 @@ def test_another_customers_subscription_is_refused(
     agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
 ) -> None:
     foreign = emulator.subscriptions_of(emulator.examples()["html_name"])[0]["id"]
-    response = post_confirm(agent_client, customer_id, [subscription_ids[0], foreign])
+    response = confirm_page(agent_client, customer_id, [subscription_ids[0], foreign])
     assert response.status_code == 400
     assert "does not belong to this customer" in response.content.decode()
     assert not TOKEN_RE.search(response.content.decode())
@@ -71,7 +65,7 @@ def test_bad_ticks_are_refused_without_asking_paddle(
     make_ids,
     message: str,
 ) -> None:
-    response = post_confirm(agent_client, customer_id, make_ids(subscription_ids))
+    response = confirm_page(agent_client, customer_id, make_ids(subscription_ids))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert emulator.requests == []
