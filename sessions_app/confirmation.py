@@ -116,12 +116,13 @@ def verify(
 def spend(confirmation: Confirmation) -> None:
     """Mark the token used, once across every process; ConfirmationSpent if it already was."""
     now = timezone.now()
-    # A row older than a token's lifetime guards nothing: its token has expired anyway.
-    SpentConfirmation.objects.filter(
-        spent_at__lt=now - timedelta(seconds=settings.CONFIRMATION_TOKEN_SECONDS)
-    ).delete()
     try:
+        # One transaction for both statements: the clean-up rides along instead of taking its own.
         with transaction.atomic():
+            # A row older than a token's lifetime guards nothing: its token has expired anyway.
+            SpentConfirmation.objects.filter(
+                spent_at__lt=now - timedelta(seconds=settings.CONFIRMATION_TOKEN_SECONDS)
+            ).delete()
             SpentConfirmation.objects.create(nonce=confirmation.nonce, spent_at=now)
     except IntegrityError as exc:
         raise _spent() from exc

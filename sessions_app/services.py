@@ -4,15 +4,17 @@ Services take keyword-only, typed arguments with an explicit acting user. Paddle
 outside any database transaction; every audit append commits on its own.
 """
 
-import contextvars
 import uuid
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import DatabaseError
 from django.http import HttpRequest
+
+from portal_admin.logging import path_var, request_id_var, user_var
 
 from . import audit, confirmation
 from .paddle.config import get_client
@@ -21,6 +23,7 @@ from .paddle.ids import QueryKind
 from .paddle.types import Customer, PortalSession, Subscription
 
 Actor = AbstractBaseUser | AnonymousUser
+_T = TypeVar("_T")
 
 
 class ForeignSubscriptions(Exception):
@@ -101,19 +104,33 @@ def search_customers(*, actor: Actor, request: HttpRequest, query: str, kind: Qu
     return customers
 
 
-# Long-lived threads for the second of two concurrent Paddle calls. Django's cache is per thread,
-# so a new thread opens a new Redis connection for the Paddle budget: a pool per request did so
-# twice per customer page. More threads than a gunicorn worker has, so no request waits for one.
+# Long-lived threads for the second of two concurrent Paddle calls: a pool per request started
+# two threads each time. More threads than a gunicorn worker has, so no request waits for one.
 _PADDLE_THREADS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="paddle")
+_LOG_FIELDS = (request_id_var, user_var, path_var)
+
+
+def _in_paddle_thread(call: Callable[[], _T]) -> Future[_T]:
+    """Run `call` on a pool thread, its log lines tagged with this request's id, user and path.
+
+    Only the log fields are carried over, not the whole context: Django keeps a thread's cache
+    client (the Paddle budget's Redis connection) in a context variable, and sharing this
+    request's with the pool thread made both threads' budget checks several times slower.
+    """
+    fields = [(var, var.get()) for var in _LOG_FIELDS]
+
+    def tagged() -> _T:
+        for var, value in fields:  # every task sets them, so none inherits another's
+            var.set(value)
+        return call()
+
+    return _PADDLE_THREADS.submit(tagged)
 
 
 def fetch_customer(*, customer_id: str) -> CustomerOverview:
     """The customer and all their subscriptions, fetched concurrently (two HTTP calls, no DB)."""
     client = get_client()
-    # copy_context: log lines from the pool thread keep the request id of the request.
-    subscriptions = _PADDLE_THREADS.submit(
-        contextvars.copy_context().run, client.list_subscriptions, customer_id
-    )
+    subscriptions = _in_paddle_thread(lambda: client.list_subscriptions(customer_id))
     try:
         customer = client.get_customer(customer_id)
     finally:

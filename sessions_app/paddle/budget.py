@@ -20,7 +20,8 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from .errors import PaddleRateLimited
 
@@ -71,15 +72,33 @@ class Budget:
     def _try_reserve(self, second: int) -> float | None:
         """Reserve a slot in this second; None if admitted, else seconds until one frees."""
         key = f"{_KEY_PREFIX}{second}"
-        cache.add(key, 0, timeout=_COUNTER_TTL)
-        cache.incr(key)
         seconds = range(second - WINDOW_SECONDS + 1, second + 1)
-        counts = cache.get_many([f"{_KEY_PREFIX}{s}" for s in seconds])
+        counts = _count_and_read(key, [f"{_KEY_PREFIX}{s}" for s in seconds])
         if sum(counts.values()) <= self.per_minute:
             return None
         cache.decr(key)
         oldest = min((s for s in seconds if counts.get(f"{_KEY_PREFIX}{s}", 0) > 0), default=second)
         return float(oldest + WINDOW_SECONDS - second)
+
+
+def _count_and_read(key: str, window: list[str]) -> dict[str, int]:
+    """Add one to the counter `key` (creating it) and read the counters in `window`, `key` included."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Every Paddle call pays this: one round trip on Redis instead of four (add, the
+        # exists-then-incr of Django's incr, get_many), and no per-character validation of 60
+        # keys that are ours. Same keys and values as through the cache API.
+        name = backend.make_key(key)
+        names = [backend.make_key(k) for k in window]
+        pipeline = backend._cache.get_client(name, write=True).pipeline(transaction=False)
+        pipeline.incr(name)
+        pipeline.expire(name, _COUNTER_TTL)
+        pipeline.mget(names)
+        *_, values = pipeline.execute()
+        return {k: int(v) for k, v in zip(window, values, strict=True) if v is not None}
+    cache.add(key, 0, timeout=_COUNTER_TTL)
+    cache.incr(key)
+    return cache.get_many(window)
 
 
 def take() -> None:

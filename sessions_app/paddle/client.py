@@ -49,6 +49,7 @@ PAGE_SIZE = 200  # Paddle's maximum `per_page`
 MAX_PAGES = 50
 MAX_PORTAL_SUBSCRIPTIONS = 25  # Paddle's `maxItems` for `subscription_ids`
 MAX_BODY_BYTES = 10 * 1024 * 1024
+POOL_SIZE = 32
 Params = dict[str, str | int]
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$", re.ASCII)  # fits AuditEvent.paddle_request_id
 _FINAL_CODES = ("invalid_response", "deadline_exceeded")  # no point in asking again
@@ -111,8 +112,10 @@ class PaddleClient:
         # No .netrc (it would replace our Authorization header), no proxy variables, no cookies.
         self._session.trust_env = False
         self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        self._session.mount("http://", HTTPAdapter(max_retries=0))
-        self._session.mount("https://", HTTPAdapter(max_retries=0))
+        # A kept-alive connection per concurrent call: a gunicorn worker's threads, two calls each
+        # on the customer page. Past the pool's size, each call would connect anew.
+        self._session.mount("http://", HTTPAdapter(max_retries=0, pool_maxsize=POOL_SIZE))
+        self._session.mount("https://", HTTPAdapter(max_retries=0, pool_maxsize=POOL_SIZE))
         self._session.headers.update(
             {
                 "Authorization": f"Bearer {api_key}",
@@ -425,13 +428,15 @@ def _wrapped(exc: Exception) -> list[BaseException]:
 
 def _read_body(response: requests.Response, read_timeout: float, deadline_at: float) -> bytes:
     """The whole body, read as it arrives so that a trickling answer cannot outlast the deadline."""
-    sock = getattr(response.raw.connection, "sock", None)
     chunks: list[bytes] = []
     size = 0
     while True:
         remaining = deadline_at - time.monotonic()
         if remaining <= 0:
             raise PaddleUnavailable("Paddle did not answer within the deadline", code="deadline_exceeded")
+        # Looked up each time: once the body is complete, urllib3 hands the connection back to the
+        # pool (connection None here), where another thread may take it or, the pool full, close it.
+        sock = getattr(response.raw.connection, "sock", None)
         if sock is not None:  # each wait for the next piece ends at the deadline at the latest
             sock.settimeout(min(read_timeout, remaining))
         chunk = response.raw.read1(64 * 1024, decode_content=True)

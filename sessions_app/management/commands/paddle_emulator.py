@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every API response")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--token-ttl", type=int, default=900, help="portal link lifetime in seconds")
+        parser.add_argument(
+            "--rate-limit",
+            type=int,
+            default=240,
+            help="requests a minute per client IP before 429 (Paddle: 240)",
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         api_key = options["api_key"] or settings.PADDLE_API_KEY
@@ -31,6 +37,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             latency_ms=options["latency_ms"],
             token_ttl_seconds=options["token_ttl"],
+            rate_limit_per_minute=options["rate_limit"],
         )
         server = serve(emulator, host=options["host"], port=options["port"])
         # A live key is a real secret: never echo it, even to a terminal.

@@ -1,0 +1,133 @@
+"""The SQL statements each page sends, pinned so that an N+1 or a repeated lookup shows up here.
+
+Transactional tests, so that the counts are production's: no test transaction around the
+request. Django counts BEGIN and COMMIT too.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+
+from sessions_app import audit
+from sessions_app.paddle.emulator import Emulator
+from sessions_app.roles import sync_roles
+from tests.helpers import TOKEN_RE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SIGNED_IN = 4  # the session, the user, the user's console permissions, the session's refresh
+KILL_SWITCH = 1
+
+
+def appends(count: int) -> int:
+    """BEGIN, the chain's lock (PostgreSQL; SQLite's BEGIN IMMEDIATE is it), its head, the insert, COMMIT."""
+    return count * (5 if connection.vendor == "postgresql" else 4)
+
+
+@pytest.fixture(autouse=True)
+def _roles(transactional_db: None) -> None:
+    sync_roles(apps)  # the flush after a transactional test empties the groups the migration made
+
+
+@pytest.fixture
+def manager_client(client: Client, manager: User) -> Client:
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def confirmed(agent_client: Client, customer_id: str, subscription_ids: list[str]) -> Callable[[], str]:
+    """Confirms the two subscriptions; the one-time token."""
+
+    def token() -> str:
+        url = f"/customers/{customer_id}/portal-session/confirm/"
+        page = agent_client.post(url, {"subscription_ids": subscription_ids})
+        match = TOKEN_RE.search(page.content.decode())
+        assert match is not None, page.status_code
+        return match.group(1)
+
+    return token
+
+
+def test_search_results_cost_the_sign_in_lookups_and_one_audit_append(
+    agent_client: Client, emulator: Emulator, customer_id: str, django_assert_num_queries: Callable
+) -> None:
+    email = emulator.customer(customer_id)["email"]
+    agent_client.get("/customers/", {"q": email})
+
+    with django_assert_num_queries(SIGNED_IN + appends(1)):
+        assert agent_client.get("/customers/", {"q": email}).status_code == 200
+
+
+def test_the_customer_page_adds_the_kill_switch_read_whatever_the_number_of_subscriptions(
+    agent_client: Client, emulator: Emulator, django_assert_num_queries: Callable
+) -> None:
+    few = emulator.examples()["all_statuses"]
+    many = emulator.examples()["many_subscriptions"]  # 27 subscriptions
+    agent_client.get(f"/customers/{few}/")
+
+    for customer_id in (few, many):
+        with django_assert_num_queries(SIGNED_IN + KILL_SWITCH + appends(1)):
+            assert agent_client.get(f"/customers/{customer_id}/").status_code == 200
+
+
+def test_the_confirm_page_reads_the_kill_switch_and_writes_nothing(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    confirmed: Callable[[], str],
+    django_assert_num_queries: Callable,
+) -> None:
+    confirmed()
+
+    with django_assert_num_queries(SIGNED_IN + KILL_SWITCH):
+        url = f"/customers/{customer_id}/portal-session/confirm/"
+        assert agent_client.post(url, {"subscription_ids": subscription_ids}).status_code == 200
+
+
+def test_creating_links_checks_and_spends_the_token_and_appends_twice(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    confirmed: Callable[[], str],
+    django_assert_num_queries: Callable,
+) -> None:
+    url = f"/customers/{customer_id}/portal-session/"
+    data = {"subscription_ids": subscription_ids, "reason": "TICKET-42"}
+    agent_client.post(url, {**data, "confirmation_token": confirmed()})
+    token = confirmed()
+
+    spent_check, spend = 1, 4  # is it spent? then BEGIN, delete expired rows, insert this one, COMMIT
+    with django_assert_num_queries(SIGNED_IN + spent_check + KILL_SWITCH + spend + appends(2)):
+        assert agent_client.post(url, {**data, "confirmation_token": token}).status_code == 200
+
+
+def test_the_first_page_of_the_audit_log_costs_the_same_for_a_few_events_or_many(
+    manager_client: Client, django_assert_num_queries: Callable
+) -> None:
+    manager_client.get("/audit/")
+    review = 4  # the page's rows, the chart's seq range and its daily counts, the latest chain check
+    for more in (5, 120):
+        for _ in range(more):
+            audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, actor=None)
+        with django_assert_num_queries(SIGNED_IN + appends(1) + review):
+            assert manager_client.get("/audit/").status_code == 200
+
+
+def test_starting_an_audit_export_costs_the_sign_in_lookups_an_append_and_one_batch(
+    manager_client: Client, django_assert_num_queries: Callable
+) -> None:
+    for _ in range(5):
+        audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, actor=None)
+
+    one_batch = 1
+    with django_assert_num_queries(SIGNED_IN + appends(1) + one_batch):
+        response = manager_client.get("/audit/export.csv")
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).count(b"\n") >= 6
