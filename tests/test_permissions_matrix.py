@@ -36,8 +36,15 @@ MATRIX: list[tuple[str, str, str, int]] = [
     *_rows("/customers/{customer}/portal-session/confirm/", "post", CUSTOMER_PAGES),
     # Without a confirmation token: 400 shows the roles got past the permission check.
     *_rows("/customers/{customer}/portal-session/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
-    ("/admin/", "get", "superuser", 200),
-    ("/admin/", "get", "agent", 302),
+    *_rows("/audit/", "get", {"agent": 200, "manager": 200, "auditor": 200}),
+    *_rows("/audit/export.csv", "get", {"manager": 200, "auditor": 200}),
+    *[("/healthz", "get", persona, 200) for persona in PERSONAS],
+    # The admin is for staff (the demo's manager is staff; these personas are not).
+    *[("/admin/", "get", persona, 200 if persona == "superuser" else 302) for persona in PERSONAS],
+    *[
+        ("/admin/sessions_app/auditevent/", "get", persona, 200 if persona == "superuser" else 302)
+        for persona in PERSONAS
+    ],
 ]
 
 
