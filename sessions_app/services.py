@@ -5,7 +5,7 @@ outside any database transaction; every audit append commits on its own.
 """
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import TypeVar
@@ -215,16 +215,18 @@ def issue_confirmed_portal_session(
 
 def record_refused_attempt(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     request: HttpRequest,
     customer_id: str,
     error_code: str,
     subscription_ids: Sequence[str] = (),
     reason: str = "",
+    action: str = audit.Action.PORTAL_SESSION_FAILED,
+    details: Mapping[str, object] | None = None,
 ) -> None:
-    """Audit a link creation refused before Paddle was asked (bad input, spent token, foreign ids)."""
+    """Audit a link creation refused before Paddle was asked (bad input or token, switch, limit, ...)."""
     audit.record(
-        action=audit.Action.PORTAL_SESSION_FAILED,
+        action=action,
         outcome=audit.Outcome.DENIED,
         actor=actor,
         request=request,
@@ -232,6 +234,7 @@ def record_refused_attempt(
         subscription_ids=subscription_ids,
         reason=reason,
         error_code=error_code,
+        details=details,
     )
 
 

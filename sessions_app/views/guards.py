@@ -13,12 +13,13 @@ the setting or a manager), the password as `auth.step_up` (denied), the limit as
 """
 
 from collections.abc import Sequence
+from functools import partial
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .. import audit, killswitch, ratelimit, stepup
+from .. import audit, killswitch, ratelimit, services, stepup
 
 
 def _switched_off_page(request: HttpRequest, customer_id: str, disabled_by: str) -> HttpResponse:
@@ -47,19 +48,17 @@ def create_refusal(
 
     When it returns None, one link creation has been counted against the agent's limits.
     """
+    refuse = partial(
+        services.record_refused_attempt,
+        actor=request.user,
+        request=request,
+        customer_id=customer_id,
+        subscription_ids=subscription_ids,
+        reason=reason,
+    )
     disabled_by = killswitch.disabled_by()
     if disabled_by:
-        audit.record(
-            action=audit.Action.PORTAL_SESSION_FAILED,
-            outcome=audit.Outcome.DENIED,
-            actor=request.user,
-            request=request,
-            error_code="disabled",
-            customer_id=customer_id,
-            subscription_ids=subscription_ids,
-            reason=reason,
-            details={"disabled_by": disabled_by},
-        )
+        refuse(error_code="disabled", details={"disabled_by": disabled_by})
         return _switched_off_page(request, customer_id, disabled_by)
 
     if not stepup.is_fresh(request):
@@ -74,15 +73,9 @@ def create_refusal(
 
     limit = ratelimit.check_and_count(request.user)
     if not limit.allowed:
-        audit.record(
+        refuse(
             action=audit.Action.PORTAL_SESSION_RATE_LIMITED,
-            outcome=audit.Outcome.DENIED,
-            actor=request.user,
-            request=request,
             error_code="rate_limited",
-            customer_id=customer_id,
-            subscription_ids=subscription_ids,
-            reason=reason,
             details={"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()},
         )
         context = {
