@@ -69,16 +69,5 @@ class PortalLinkSwitchAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return redirect("admin:sessions_app_portallinkswitch_change", killswitch.get_switch().pk)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, object] | None = None,
-    ) -> HttpResponse:
-        # The stock view wraps the save in a transaction, but the audit append must commit on its
-        # own (it is durable, so it cannot nest): set_link_creation commits the change, then its row.
-        return self._changeform_view(request, object_id, form_url, extra_context)  # type: ignore[attr-defined]
-
     def save_model(self, request: HttpRequest, obj: PortalLinkSwitch, form: object, change: bool) -> None:
         killswitch.set_link_creation(actor=request.user, enabled=obj.enabled, request=request)

@@ -101,8 +101,13 @@ def record(
     paddle_request_id: str = "",
     error_code: str = "",
     details: Mapping[str, Any] | None = None,
+    with_change: bool = False,
 ) -> AuditEvent:
-    """Append one event to the chain and commit it; raises if the database refuses."""
+    """Append one event to the chain and commit it; raises if the database refuses.
+
+    `with_change=True` appends inside the caller's transaction instead, so that a change to the
+    console's own data and its record commit together or not at all.
+    """
     user = actor if actor is not None and actor.is_authenticated else None
     values: dict[str, Any] = {
         "actor_id": user.pk if user is not None else None,
@@ -120,7 +125,7 @@ def record(
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX] if request is not None else "",
         "details": dict(details or {}),
     }
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=not with_change):
         _lock_chain()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash", "created_at").first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)

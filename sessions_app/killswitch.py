@@ -41,7 +41,10 @@ def get_switch() -> PortalLinkSwitch:
 def set_link_creation(
     *, actor: AbstractBaseUser | AnonymousUser, enabled: bool, request: HttpRequest | None
 ) -> PortalLinkSwitch:
-    """Switch link creation on or off and audit it as `portal_sessions.switched`; a no-op changes nothing."""
+    """Switch link creation on or off and audit it as `portal_sessions.switched`; a no-op changes nothing.
+
+    The change and its audit record commit together (also inside the admin's own transaction).
+    """
     with transaction.atomic():
         switch, _ = PortalLinkSwitch.objects.select_for_update().get_or_create(pk=SWITCH_PK)
         if switch.enabled == enabled:
@@ -50,12 +53,12 @@ def set_link_creation(
         switch.changed_at = timezone.now()
         switch.changed_by_id = actor.pk
         switch.save()
-    # The audit append commits on its own (durable); it follows the change it records.
-    audit.record(
-        action=audit.Action.PORTAL_SESSIONS_SWITCHED,
-        outcome=audit.Outcome.SUCCESS,
-        actor=actor,
-        request=request,
-        details={"enabled": enabled},
-    )
+        audit.record(
+            action=audit.Action.PORTAL_SESSIONS_SWITCHED,
+            outcome=audit.Outcome.SUCCESS,
+            actor=actor,
+            request=request,
+            details={"enabled": enabled},
+            with_change=True,
+        )
     return switch
