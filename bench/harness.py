@@ -49,6 +49,18 @@ def postgres_url(settings_dict: dict[str, object]) -> str:
     return f"postgres://{credentials}@{host}:{port}/{quote(str(settings_dict['NAME']), safe='')}"
 
 
+def production_base_env() -> dict[str, str]:
+    """Only what a production process gets: DEBUG off and fresh secrets (nothing of this process's env)."""
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", str(ROOT)),
+        "DJANGO_SETTINGS_MODULE": "portal_admin.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+    }
+
+
 def app_env(
     *, database_url: str, cache_url: str, paddle_url: str, static_root: Path | None = None, **overrides: str
 ) -> dict[str, str]:
@@ -58,12 +70,7 @@ def app_env(
     source folders.
     """
     env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", str(ROOT)),
-        "DJANGO_SETTINGS_MODULE": "portal_admin.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        **production_base_env(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         # No TLS proxy on loopback: plain HTTP, so no redirect and no Secure-only cookies.
         "DJANGO_SECURE_SSL_REDIRECT": "false",

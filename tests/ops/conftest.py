@@ -1,11 +1,11 @@
 """Helpers for the operational tests: a production-shaped environment for subprocesses."""
 
-import os
-import secrets
 import sys
 from pathlib import Path
 
 import pytest
+
+from bench.harness import production_base_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -15,12 +15,7 @@ LIVE_KEY = "pdl_live_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQ
 def production_env(**overrides: str) -> dict[str, str]:
     """Only what a production process gets: DEBUG off, every secret set, secure defaults."""
     env = {
-        "PATH": os.environ["PATH"],
-        "HOME": os.environ.get("HOME", str(ROOT)),
-        "DJANGO_SETTINGS_MODULE": "portal_admin.settings",
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        **production_base_env(),
         "DJANGO_ALLOWED_HOSTS": "console.example.com,127.0.0.1",
         "PADDLE_API_KEY": LIVE_KEY,
         "PADDLE_ENVIRONMENT": "production",
