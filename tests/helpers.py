@@ -3,9 +3,11 @@
 import re
 from collections.abc import Sequence
 
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
+from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator, RecordedRequest
 
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
@@ -65,3 +67,27 @@ def assert_refused(response: HttpResponse, status: int, message: str, emulator: 
 
 def portal_links(html: str) -> list[str]:
     return [link.replace("&amp;", "&") for link in PORTAL_LINK_RE.findall(html)]
+
+
+def refuse_audit_inserts(action: str) -> None:
+    """Make the database itself reject audit rows of `action`, as a full disk would.
+
+    A trigger created inside the test's transaction, so the test's rollback removes it again.
+    """
+    table = AuditEvent._meta.db_table
+    statements = {
+        "sqlite": [
+            f"CREATE TRIGGER test_refuse_audit BEFORE INSERT ON {table} "
+            f"WHEN NEW.action = '{action}' "
+            "BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
+        ],
+        "postgresql": [
+            "CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'no space left on device' USING ERRCODE = 'disk_full'; END $$",
+            f"CREATE TRIGGER test_refuse_audit BEFORE INSERT ON {table} FOR EACH ROW "
+            f"WHEN (NEW.action = '{action}') EXECUTE FUNCTION test_refuse_audit()",
+        ],
+    }
+    with connection.cursor() as cursor:
+        for statement in statements[connection.vendor]:
+            cursor.execute(statement)

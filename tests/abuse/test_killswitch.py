@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import DatabaseError
 from django.test import RequestFactory
 
 from sessions_app import killswitch
 from sessions_app.models import AuditEvent, PortalLinkSwitch
+from tests.helpers import refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,12 @@ def test_the_setting_wins_over_a_switch_left_on(manager: User, settings) -> None
     killswitch.get_switch()
     settings.PORTAL_SESSIONS_ENABLED = False
     assert killswitch.disabled_by() == killswitch.BY_SETTING
+
+
+def test_a_switch_whose_audit_record_is_refused_does_not_change(manager: User) -> None:
+    refuse_audit_inserts("portal_sessions.switched")
+    request = RequestFactory().post("/")
+    with pytest.raises(DatabaseError):
+        killswitch.set_link_creation(actor=manager, enabled=False, request=request)
+    assert killswitch.link_creation_enabled()
+    assert not AuditEvent.objects.exists()

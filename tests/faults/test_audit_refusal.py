@@ -5,37 +5,18 @@ so the failure comes from the database, as a full disk or a lost primary would, 
 """
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
-from tests.helpers import confirm, create, paddle_posts, portal_links
+from tests.helpers import confirm, create, paddle_posts, portal_links, refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db
-
-_TABLE = AuditEvent._meta.db_table
-_REFUSE_CREATED = {
-    "sqlite": [
-        f"CREATE TRIGGER test_refuse_created BEFORE INSERT ON {_TABLE} "
-        "WHEN NEW.action = 'portal_session.created' "
-        "BEGIN SELECT RAISE(ABORT, 'no space left on device'); END"
-    ],
-    "postgresql": [
-        "CREATE FUNCTION test_refuse_created() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN RAISE EXCEPTION 'no space left on device' USING ERRCODE = 'disk_full'; END $$",
-        f"CREATE TRIGGER test_refuse_created BEFORE INSERT ON {_TABLE} FOR EACH ROW "
-        "WHEN (NEW.action = 'portal_session.created') EXECUTE FUNCTION test_refuse_created()",
-    ],
-}
 
 
 @pytest.fixture
 def database_refuses_created_event() -> None:
-    """Installed inside the test's transaction, so its rollback removes the trigger again."""
-    with connection.cursor() as cursor:
-        for statement in _REFUSE_CREATED[connection.vendor]:
-            cursor.execute(statement)
+    refuse_audit_inserts("portal_session.created")
 
 
 @pytest.mark.usefixtures("database_refuses_created_event")
