@@ -7,13 +7,19 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import DatabaseError
 from django.test import Client
 
 from sessions_app import audit, confirmation
 from sessions_app.models import AuditEvent
 from sessions_app.paddle.emulator import Emulator
-from tests.helpers import assert_refused, confirm, create, paddle_posts, portal_links
+from tests.helpers import (
+    assert_refused,
+    confirm,
+    create,
+    paddle_posts,
+    portal_links,
+    refuse_audit_inserts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -242,21 +248,10 @@ def test_a_paddle_failure_shows_its_request_id_and_is_audited(
 
 
 def test_links_are_not_shown_when_their_creation_cannot_be_recorded(
-    agent_client: Client,
-    emulator: Emulator,
-    customer_id: str,
-    subscription_ids: list[str],
-    monkeypatch: pytest.MonkeyPatch,
+    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-    real_record = audit.record
-
-    def record_failing_on_created(**fields: object) -> AuditEvent:
-        if fields["action"] == audit.Action.PORTAL_SESSION_CREATED:
-            raise DatabaseError("disk full")
-        return real_record(**fields)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(audit, "record", record_failing_on_created)
+    refuse_audit_inserts(audit.Action.PORTAL_SESSION_CREATED)
     response = create(agent_client, customer_id, subscription_ids, token=token)
     html = response.content.decode()
     assert response.status_code == 503
@@ -267,17 +262,9 @@ def test_links_are_not_shown_when_their_creation_cannot_be_recorded(
 
 
 def test_nothing_reaches_paddle_when_the_request_cannot_be_recorded(
-    agent_client: Client,
-    emulator: Emulator,
-    customer_id: str,
-    subscription_ids: list[str],
-    monkeypatch: pytest.MonkeyPatch,
+    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-
-    def record_failing(**fields: object) -> AuditEvent:
-        raise DatabaseError("disk full")
-
-    monkeypatch.setattr(audit, "record", record_failing)
+    refuse_audit_inserts(audit.Action.PORTAL_SESSION_REQUESTED)
     response = create(agent_client, customer_id, subscription_ids, token=token)
     assert_refused(response, 503, "nothing was created", emulator)
