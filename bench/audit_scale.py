@@ -181,7 +181,7 @@ def main(count: int) -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from sessions_app.audit_chain import verify_chain
+    from sessions_app.audit.chain import verify_chain
     from sessions_app.models import AuditEvent
 
     call_command("migrate", verbosity=0)

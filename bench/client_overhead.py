@@ -36,8 +36,8 @@ def main(calls: int) -> None:
     django.setup()
     import requests
 
+    from paddle_emulator import Emulator, serve
     from sessions_app.paddle.client import PaddleClient
-    from sessions_app.paddle.emulator import Emulator, serve
 
     emulator = Emulator(API_KEY, rate_limit_per_minute=10**9)
     server = serve(emulator)

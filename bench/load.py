@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 
 from bench import harness
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 STEPS = ("sign_in", "search", "customer_page", "confirm", "create_links")
 LIMITS = {

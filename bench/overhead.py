@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests
 
 from bench import harness
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 GOALS = {"search": 1.10, "customer_page": 1.10, "create_links": 1.15}
 WARM_UP = 5

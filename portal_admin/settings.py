@@ -191,7 +191,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_LOCKOUT_CALLABLE = "sessions_app.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "sessions_app.accounts.lockout.lockout_response"
 # The lock lasts the cool-off from the last counted failure, so the retry time shown holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The same client IP as the audit log, so a trusted proxy does not lock out everyone at once.

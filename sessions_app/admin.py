@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from . import killswitch
+from .links import kill_switch as killswitch
 from .models import AuditEvent, ChainVerification, PortalLinkSwitch
 
 

@@ -7,8 +7,8 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Portal links"
 
     def ready(self) -> None:
-        from . import (
+        from .accounts import (
             lockout,  # noqa: F401  (connects the axes lockout receiver)
             signals,  # noqa: F401  (connects the sign-in audit receivers)
-            stepup,  # noqa: F401  (a sign-in counts as a step-up proof)
+            step_up,  # noqa: F401  (a sign-in counts as a step-up proof)
         )

@@ -16,7 +16,8 @@ from django.http import HttpRequest
 
 from portal_admin.logging import path_var, request_id_var, user_var
 
-from . import audit, confirmation
+from . import audit
+from .links import confirmation
 from .paddle.config import get_client
 from .paddle.errors import PaddleError, PaddleNotFound
 from .paddle.ids import QueryKind

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from sessions_app.paddle.emulator import Emulator, EmulatorServer, serve
+from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.audit.bypass import empty_audit_log
 
 TEST_API_KEY = "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst"

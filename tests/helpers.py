@@ -7,8 +7,8 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
+from paddle_emulator import Emulator, RecordedRequest
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator, RecordedRequest
 
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
 PORTAL_LINK_RE = re.compile(r'href="(https?://[^"]*/portal/[^"]*)"')

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 PERSONAS = ("anonymous", "outsider", "agent", "manager", "auditor", "superuser")
 CONSOLE_ROLES = ("agent", "manager")

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from sessions_app.audit_triggers import create_statements, drop_statements
+from sessions_app.audit.triggers import create_statements, drop_statements
 
 
 def _run(statements_for):

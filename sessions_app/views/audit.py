@@ -13,10 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from .. import audit
-from ..audit_chain import latest_result
-from ..audit_chart import CHART_DEFAULT_DAYS, build_chart, chart_range, daily_counts
-from ..audit_csv import csv_chunks
-from ..audit_review import (
+from ..audit.chain import latest_result
+from ..audit.chart import CHART_DEFAULT_DAYS, build_chart, chart_range, daily_counts
+from ..audit.export import csv_chunks
+from ..audit.review import (
     AuditFilterForm,
     errors_text,
     filtered_events,

@@ -7,8 +7,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .. import killswitch, services
+from .. import services
 from ..forms import MAX_SUBSCRIPTIONS, SearchForm
+from ..links import kill_switch as killswitch
 from ..paddle.errors import PaddleError
 from ..permissions import role_required
 from ..roles import LOOKUP_CUSTOMER

@@ -19,7 +19,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .. import audit, killswitch, ratelimit, services, stepup
+from .. import audit, services
+from ..accounts import step_up as stepup
+from ..links import kill_switch as killswitch
+from ..links import limits as ratelimit
 
 
 def _switched_off_page(request: HttpRequest, customer_id: str, disabled_by: str) -> HttpResponse:

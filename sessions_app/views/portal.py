@@ -13,9 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .. import confirmation, services
-from ..confirmation import ConfirmationError
+from .. import services
 from ..forms import MAX_REASON_LENGTH, PortalSessionForm, SubscriptionSelectionForm
+from ..links import confirmation
+from ..links.confirmation import ConfirmationError
 from ..paddle.errors import PaddleError
 from ..paddle.types import Subscription, SubscriptionLinks
 from ..permissions import role_required

@@ -2,7 +2,7 @@
 
 from django.test import Client
 
-from sessions_app import stepup
+from sessions_app.accounts import step_up as stepup
 
 
 def age_step_up(client: Client, minutes: int) -> None:

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from sessions_app import killswitch
+from paddle_emulator import Emulator
+from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.conftest import PASSWORD
 from tests.helpers import assert_refused, confirm, confirm_page, create
 

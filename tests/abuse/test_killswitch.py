@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError
 from django.test import RequestFactory
 
-from sessions_app import killswitch
+from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent, PortalLinkSwitch
 from tests.helpers import refuse_audit_inserts
 

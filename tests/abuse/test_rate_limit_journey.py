@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.conftest import PASSWORD
 from tests.helpers import confirm, confirm_and_create, create, paddle_posts
 

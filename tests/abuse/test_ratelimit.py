@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.auth.models import User
 
-from sessions_app import ratelimit
+from sessions_app.links import limits as ratelimit
 
 pytestmark = pytest.mark.django_db
 

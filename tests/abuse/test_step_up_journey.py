@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.conftest import PASSWORD
 from tests.helpers import (
     assert_refused,

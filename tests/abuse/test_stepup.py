@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from sessions_app import stepup
+from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
 from tests.conftest import PASSWORD
 

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from sessions_app.audit_triggers import TABLE, create_statements, drop_statements
+from sessions_app.audit.triggers import TABLE, create_statements, drop_statements
 
 
 @contextmanager

@@ -20,7 +20,7 @@ def make_event(
     fields.setdefault("actor", None)
     if at is None:
         return audit.record(action=action, outcome=outcome, **fields)
-    with mock.patch("sessions_app.audit.timezone.now", return_value=at):
+    with mock.patch("sessions_app.audit.record.timezone.now", return_value=at):
         return audit.record(action=action, outcome=outcome, **fields)
 
 

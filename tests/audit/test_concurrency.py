@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from sessions_app.audit_chain import verify_chain
+from sessions_app.audit.chain import verify_chain
 from sessions_app.models import AuditEvent
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.http import StreamingHttpResponse
 from django.test import Client
 
-from sessions_app.audit_csv import COLUMNS, csv_chunks, safe_cell
+from sessions_app.audit.export import COLUMNS, csv_chunks, safe_cell
 from sessions_app.models import AuditEvent
 
 from .conftest import make_event, signed_in

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sessions_app.audit_review import (
+from sessions_app.audit.review import (
     PAGE_SIZE,
     TABLE_FIELDS,
     filtered_events,

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sessions_app.audit_chain import save_result, verify_chain
-from sessions_app.audit_chart import daily_counts
+from sessions_app.audit.chain import save_result, verify_chain
+from sessions_app.audit.chart import daily_counts
 from sessions_app.models import AuditEvent
 
 from .bypass import raw_sql, triggers_dropped

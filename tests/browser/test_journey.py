@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 from tests.helpers import paddle_posts
 
 from .conftest import sign_in

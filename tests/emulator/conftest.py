@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 import requests
 
-from sessions_app.paddle.emulator import Emulator, EmulatorServer, serve
+from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.conftest import TEST_API_KEY
 
 

@@ -12,7 +12,7 @@ import yaml
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 from .conftest import Api
 

@@ -2,7 +2,7 @@
 
 import requests
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 from .conftest import Api
 

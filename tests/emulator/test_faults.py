@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 from .conftest import Api
 

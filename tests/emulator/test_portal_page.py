@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 from .conftest import Api
 

@@ -3,8 +3,8 @@
 import re
 from collections import Counter
 
-from sessions_app.paddle.emulator import Emulator
-from sessions_app.paddle.emulator.seed import build_dataset
+from paddle_emulator import Emulator
+from paddle_emulator.seed import build_dataset
 from tests.conftest import TEST_API_KEY
 
 CUSTOMER_ID = re.compile(r"^ctm_[a-z\d]{26}$")

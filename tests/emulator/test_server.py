@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from sessions_app.paddle.emulator import Emulator, serve
+from paddle_emulator import Emulator, serve
 from tests.conftest import TEST_API_KEY
 
 from .conftest import Api

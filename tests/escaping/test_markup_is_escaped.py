@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.helpers import confirm, confirm_page, create, token_of
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ so the failure comes from the database, as a full disk or a lost primary would, 
 import pytest
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.helpers import confirm, create, paddle_posts, portal_links, refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.helpers import confirm, create
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@
 import re
 from collections.abc import Callable, Iterable
 
-from sessions_app.paddle.emulator import RecordedRequest
+from paddle_emulator import RecordedRequest
 
 _ID = r"[a-z0-9]{26}"
 CUSTOMER_ID = re.compile(rf"ctm_{_ID}")

@@ -5,9 +5,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from hypothesis import strategies as st
 
-from sessions_app import confirmation
+from paddle_emulator import Emulator
+from sessions_app.links import confirmation
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 
 from .fuzzing import fuzz
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from hypothesis import strategies as st
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 from .fuzzing import fuzz
 from .paddle_checks import CUSTOMER_ID, violations

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from hypothesis import strategies as st
 
-from sessions_app import stepup
+from paddle_emulator import Emulator
+from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.helpers import confirm, confirm_page, create, paddle_posts
 
 from .fuzzing import fuzz

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from hypothesis import strategies as st
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 from .fuzzing import fuzz
 from .paddle_checks import violations

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent, SpentConfirmation
-from sessions_app.paddle.emulator import Emulator
 from tests.helpers import TOKEN_RE, confirm_page, paddle_posts
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from sessions_app import audit, confirmation
+from paddle_emulator import Emulator
+from sessions_app import audit
+from sessions_app.links import confirmation
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 from tests.helpers import (
     assert_refused,
     confirm,

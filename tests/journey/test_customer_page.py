@@ -5,8 +5,8 @@ import time
 import pytest
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 from tests.helpers import confirm, create, portal_links
 
 pytestmark = pytest.mark.django_db

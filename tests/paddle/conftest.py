@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from paddle_emulator import Emulator, EmulatorServer, serve
 from sessions_app.paddle.client import PaddleClient
-from sessions_app.paddle.emulator import Emulator, EmulatorServer, serve
 from tests.conftest import TEST_API_KEY
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
-from sessions_app.paddle.emulator import Emulator
 from sessions_app.paddle.errors import (
     PaddleAuthError,
     PaddleNotFound,

@@ -3,8 +3,8 @@ and `next` links off our own host."""
 
 import pytest
 
+from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
-from sessions_app.paddle.emulator import Emulator
 from sessions_app.paddle.errors import PaddleUnavailable
 from tests.conftest import TEST_API_KEY
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
-from sessions_app.paddle.emulator import Emulator
 from sessions_app.paddle.errors import PaddleError
 
 from .conftest import make_client

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
+from paddle_emulator import Emulator, EmulatorServer
 from sessions_app.paddle.client import PaddleClient
-from sessions_app.paddle.emulator import Emulator, EmulatorServer
 from sessions_app.paddle.errors import PaddleRateLimited, PaddleUnavailable
 
 from .conftest import make_client

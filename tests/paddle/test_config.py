@@ -1,5 +1,5 @@
+from paddle_emulator import Emulator, EmulatorServer
 from sessions_app.paddle.config import get_client
-from sessions_app.paddle.emulator import Emulator, EmulatorServer
 
 
 def test_the_client_is_reused_while_the_settings_stay_the_same(emulator: Emulator) -> None:

@@ -17,7 +17,7 @@ from django.apps import apps
 from django.db import connection
 
 from bench import harness
-from sessions_app.paddle.emulator import Emulator, EmulatorServer, serve
+from paddle_emulator import Emulator, EmulatorServer, serve
 from sessions_app.roles import sync_roles
 
 # Room for the concurrency test's five link sets per agent, and a limit the rate-limit test reaches.

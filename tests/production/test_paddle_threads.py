@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from urllib3.connectionpool import HTTPConnectionPool
 
+from paddle_emulator import Emulator
 from portal_admin.logging import RequestContextFilter
 from sessions_app.paddle.client import PaddleClient
-from sessions_app.paddle.emulator import Emulator
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 
+from paddle_emulator import Emulator
 from sessions_app import audit
-from sessions_app.paddle.emulator import Emulator
 from sessions_app.roles import sync_roles
 from tests.helpers import TOKEN_RE
 

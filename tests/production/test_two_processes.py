@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bench.harness import Agent, confirmation_token, manage, portal_links
+from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from sessions_app.paddle.emulator import Emulator
 
 from .conftest import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, make_agent, seconds_to_next_hour
 

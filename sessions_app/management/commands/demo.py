@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app.paddle.emulator import Emulator
+from paddle_emulator import Emulator
 
 # username -> (role, is_staff)
 DEMO_USERS = {

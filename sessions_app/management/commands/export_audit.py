@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessions_app import audit
-from sessions_app.audit_csv import csv_chunks
-from sessions_app.audit_review import AuditFilterForm, errors_text, filtered_events, filters_for_details
+from sessions_app.audit.export import csv_chunks
+from sessions_app.audit.review import AuditFilterForm, errors_text, filtered_events, filters_for_details
 from sessions_app.models import AuditEvent
 
 _FILTERS = ("actor", "customer", "action", "outcome", "from", "to")

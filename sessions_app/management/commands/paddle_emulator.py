@@ -6,8 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from sessions_app.paddle.emulator import Emulator, serve
-from sessions_app.paddle.emulator.seed import EXAMPLE_NOTES
+from paddle_emulator import Emulator, serve
+from paddle_emulator.seed import EXAMPLE_NOTES
 
 
 class Command(BaseCommand):

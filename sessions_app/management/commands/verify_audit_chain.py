@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sessions_app.audit_chain import BATCH_SIZE, save_result, verify_chain
+from sessions_app.audit.chain import BATCH_SIZE, save_result, verify_chain
 
 
 class Command(BaseCommand):

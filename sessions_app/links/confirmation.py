@@ -17,9 +17,9 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .models import SpentConfirmation
+from ..models import SpentConfirmation
 
-_SALT = "sessions_app.confirmation.portal-session"
+_SALT = "sessions_app.links.confirmation.portal-session"
 
 
 class ConfirmationError(Exception):

@@ -14,9 +14,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from . import roles
-from .models import AuditEvent
-from .permissions import has_role_permission
+from .. import roles
+from ..models import AuditEvent
+from ..permissions import has_role_permission
 
 PAGE_SIZE = 50
 MAX_RANGE_DAYS = 366

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .audit import HASHED_FIELDS
-from .models import AuditEvent
+from ..models import AuditEvent
+from .record import HASHED_FIELDS
 
 BATCH_SIZE = 2000
 # Every hashed field and the hash: an export is enough to check the chain.

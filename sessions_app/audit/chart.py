@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .audit_review import in_date_range
-from .models import AuditEvent
+from ..models import AuditEvent
+from .review import in_date_range
 
 CHART_DEFAULT_DAYS = 30
 # A day counts as over this long after midnight (UTC), leaving room for clock skew between hosts.

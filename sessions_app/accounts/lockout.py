@@ -13,12 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import audit
+from .. import audit
 
 USERNAME_MAX = 150
 
 
-@receiver(user_locked_out, dispatch_uid="sessions_app.lockout.audit_locked_out")
+@receiver(user_locked_out, dispatch_uid="sessions_app.accounts.lockout.audit_locked_out")
 def audit_locked_out(sender: object, *, request: HttpRequest, username: str | None, **kwargs: object) -> None:
     """Record `auth.locked_out` when axes locks someone out or refuses a locked-out attempt."""
     audit.record(

@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate, user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from . import audit
+from .. import audit
 
 SESSION_KEY = "step_up_at"
 
@@ -34,7 +34,7 @@ def is_fresh(request: HttpRequest) -> bool:
     return 0 <= time.time() - proved_at < settings.STEP_UP_MINUTES * 60
 
 
-@receiver(user_logged_in, dispatch_uid="sessions_app.stepup.on_login")
+@receiver(user_logged_in, dispatch_uid="sessions_app.accounts.step_up.on_login")
 def _on_login(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
     # login() has already cycled or flushed the session, so this lands in the new one.
     if request is not None and hasattr(request, "session"):

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from . import audit
-from .models import PortalLinkSwitch
+from .. import audit
+from ..models import PortalLinkSwitch
 
 SWITCH_PK = 1
 BY_SETTING = "setting"

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from .audit import GENESIS_HASH, HASHED_FIELDS, row_hash
-from .models import AuditEvent, ChainVerification
+from ..models import AuditEvent, ChainVerification
+from .record import GENESIS_HASH, HASHED_FIELDS, row_hash
 
 BATCH_SIZE = 5000
 _COLUMNS = (*HASHED_FIELDS, "hash")

@@ -7,19 +7,19 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from . import audit
+from .. import audit
 
 USERNAME_MAX = 150
 
 
-@receiver(user_logged_in, dispatch_uid="sessions_app.signals.audit_login")
+@receiver(user_logged_in, dispatch_uid="sessions_app.accounts.signals.audit_login")
 def audit_login(
     sender: object, *, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
 ) -> None:
     audit.record(action=audit.Action.AUTH_LOGIN, outcome=audit.Outcome.SUCCESS, actor=user, request=request)
 
 
-@receiver(user_login_failed, dispatch_uid="sessions_app.signals.audit_login_failed")
+@receiver(user_login_failed, dispatch_uid="sessions_app.accounts.signals.audit_login_failed")
 def audit_login_failed(
     sender: object, *, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
@@ -33,7 +33,7 @@ def audit_login_failed(
     )
 
 
-@receiver(user_logged_out, dispatch_uid="sessions_app.signals.audit_logout")
+@receiver(user_logged_out, dispatch_uid="sessions_app.accounts.signals.audit_logout")
 def audit_logout(
     sender: object, *, request: HttpRequest | None, user: AbstractBaseUser | None, **kwargs: Any
 ) -> None:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import AuditEvent
+from ..models import AuditEvent
 
 Action = AuditEvent.Action
 Outcome = AuditEvent.Outcome

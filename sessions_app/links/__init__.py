@@ -1,0 +1,1 @@
+"""The rules of issuing a portal session: confirmation tokens, kill switch, per-agent limits."""
