@@ -24,7 +24,8 @@ from .seed import STATUSES, build_dataset
 DEFAULT_PERMISSIONS = frozenset({"customer.read", "subscription.read", "customer_portal_session.write"})
 CUSTOMER_ID = re.compile(r"^ctm_[a-z\d]{26}$")
 SUBSCRIPTION_ID = re.compile(r"^sub_[a-z\d]{26}$")
-_BEARER = re.compile(r"^Bearer ([^\s]+)$")
+# The auth scheme is case-insensitive (RFC 9110 §11.1): Paddle's Node SDK sends `bearer <key>`.
+_BEARER = re.compile(r"^(?i:bearer) ([^\s]+)$")
 MAX_SUBSCRIPTION_IDS = 25
 REQUEST_LOG_SIZE = 10_000
 

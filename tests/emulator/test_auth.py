@@ -27,10 +27,34 @@ def test_a_header_not_shaped_like_bearer_token_is_authentication_malformed(api: 
     assert error_of(response) == (403, "authentication_malformed")
 
 
-def test_a_wrong_key_is_invalid_token(api: Api) -> None:
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_auth_scheme_is_case_insensitive(api: Api, scheme: str) -> None:
+    """RFC 9110 §11.1; Paddle's Node SDK sends `bearer <key>`, and Paddle accepts it."""
+    headers = {"Authorization": f"{scheme} {TEST_API_KEY}"}
+    response = requests.get(api.base_url + "/customers", headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer"])
+def test_a_wrong_key_is_invalid_token_whatever_the_scheme_case(api: Api, scheme: str) -> None:
     wrong = TEST_API_KEY[:-3] + "Xyz"
     response = requests.get(
-        api.base_url + "/customers", headers={"Authorization": f"Bearer {wrong}"}, timeout=5
+        api.base_url + "/customers", headers={"Authorization": f"{scheme} {wrong}"}, timeout=5
+    )
+    assert error_of(response) == (403, "invalid_token")
+
+
+@pytest.mark.parametrize(
+    "header", ["bearer", "bearer two tokens", f"bearer  {TEST_API_KEY}", f"bearers {TEST_API_KEY}"]
+)
+def test_a_lower_case_scheme_does_not_excuse_a_malformed_header(api: Api, header: str) -> None:
+    response = requests.get(api.base_url + "/customers", headers={"Authorization": header}, timeout=5)
+    assert error_of(response) == (403, "authentication_malformed")
+
+
+def test_the_key_itself_is_case_sensitive(api: Api) -> None:
+    response = requests.get(
+        api.base_url + "/customers", headers={"Authorization": f"bearer {TEST_API_KEY.upper()}"}, timeout=5
     )
     assert error_of(response) == (403, "invalid_token")
 
