@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sessions_app.paddle.emulator import EmulatorServer
+from paddle_emulator import EmulatorServer
 from tests.conftest import TEST_API_KEY
 
 NODE_DIR = Path(__file__).parent / "node"

@@ -20,7 +20,7 @@ from paddle_billing.Resources.Customers.Operations import ListCustomers
 from paddle_billing.Resources.Shared.Operations import Pager
 from paddle_billing.Resources.Subscriptions.Operations import ListSubscriptions
 
-from sessions_app.paddle.emulator import Emulator, EmulatorServer
+from paddle_emulator import Emulator, EmulatorServer
 from tests.conftest import TEST_API_KEY
 
 ZEROS = "0" * 26
