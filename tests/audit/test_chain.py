@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sessions_app.audit.record import HASHED_FIELDS, canonical_json
 from sessions_app.audit.chain import verify_chain
+from sessions_app.audit.record import HASHED_FIELDS, canonical_json
 from sessions_app.models import AuditEvent, ChainVerification
 
 from .bypass import raw_sql, triggers_dropped

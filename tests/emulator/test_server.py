@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import requests
 
 from paddle_emulator import Emulator, serve
@@ -67,10 +68,15 @@ def test_stopping_the_server_closes_open_connections() -> None:
         pass
 
 
-def test_the_command_prints_the_examples_and_serves_until_interrupted() -> None:
-    # A fresh checkout: nothing configured but DEBUG.
+@pytest.mark.parametrize(
+    "command",
+    [["manage.py", "paddle_emulator"], ["-m", "paddle_emulator"]],
+    ids=["manage.py", "python -m"],
+)
+def test_the_command_prints_the_examples_and_serves_until_interrupted(command: list[str]) -> None:
+    # A fresh checkout: nothing configured (DEBUG only for manage.py, which loads the settings).
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DJANGO_DEBUG": "true"}  # noqa: S108
-    command = [sys.executable, "manage.py", "paddle_emulator", "--port", "0", "--seed", "1"]
+    command = [sys.executable, *command, "--port", "0", "--seed", "1"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         output = _read_until(process, "Ctrl-C to stop.", timeout=30)

@@ -1,0 +1,5 @@
+"""`python -m paddle_emulator --help`."""
+
+from .cli import main
+
+main()
