@@ -195,7 +195,7 @@ AXES_LOCKOUT_CALLABLE = "sessions_app.accounts.lockout.lockout_response"
 # The lock lasts the cool-off from the last counted failure, so the retry time shown holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The same client IP as the audit log, so a trusted proxy does not lock out everyone at once.
-AXES_CLIENT_IP_CALLABLE = "sessions_app.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "sessions_app.context.client_ip"
 # Axes stores the login request's query string; `next` may carry a search for an email.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "q", "email", "search"]
 

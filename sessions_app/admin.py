@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from .context import context_of
 from .links import kill_switch as killswitch
 from .models import AuditEvent, ChainVerification, PortalLinkSwitch
 
@@ -70,4 +71,4 @@ class PortalLinkSwitchAdmin(admin.ModelAdmin):
         return redirect("admin:sessions_app_portallinkswitch_change", killswitch.get_switch().pk)
 
     def save_model(self, request: HttpRequest, obj: PortalLinkSwitch, form: object, change: bool) -> None:
-        killswitch.set_link_creation(actor=request.user, enabled=obj.enabled, request=request)
+        killswitch.set_link_creation(context=context_of(request), enabled=obj.enabled)

@@ -7,6 +7,7 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import audit
+from ..context import context_of
 
 USERNAME_MAX = 150
 
@@ -24,9 +26,8 @@ def audit_locked_out(sender: object, *, request: HttpRequest, username: str | No
     audit.record(
         action=audit.Action.AUTH_LOCKED_OUT,
         outcome=audit.Outcome.DENIED,
-        actor=None,
+        context=context_of(request, actor=AnonymousUser()),
         actor_username=(username or "")[:USERNAME_MAX],
-        request=request,
     )
 
 

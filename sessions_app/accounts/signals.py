@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from .. import audit
+from ..context import context_for
 
 USERNAME_MAX = 150
 
@@ -16,7 +17,11 @@ USERNAME_MAX = 150
 def audit_login(
     sender: object, *, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
 ) -> None:
-    audit.record(action=audit.Action.AUTH_LOGIN, outcome=audit.Outcome.SUCCESS, actor=user, request=request)
+    audit.record(
+        action=audit.Action.AUTH_LOGIN,
+        outcome=audit.Outcome.SUCCESS,
+        context=context_for(request, actor=user),
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="sessions_app.accounts.signals.audit_login_failed")
@@ -27,9 +32,8 @@ def audit_login_failed(
     audit.record(
         action=audit.Action.AUTH_LOGIN_FAILED,
         outcome=audit.Outcome.FAILURE,
-        actor=None,
+        context=context_for(request, actor=AnonymousUser()),
         actor_username=str(credentials.get("username") or "")[:USERNAME_MAX],
-        request=request,
     )
 
 
@@ -39,5 +43,7 @@ def audit_logout(
 ) -> None:
     if user is not None:
         audit.record(
-            action=audit.Action.AUTH_LOGOUT, outcome=audit.Outcome.SUCCESS, actor=user, request=request
+            action=audit.Action.AUTH_LOGOUT,
+            outcome=audit.Outcome.SUCCESS,
+            context=context_for(request, actor=user),
         )

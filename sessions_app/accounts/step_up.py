@@ -9,12 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from .. import audit
+from ..context import context_of
+from ..links import step_up as links_step_up
 
 SESSION_KEY = "step_up_at"
 
@@ -24,14 +25,15 @@ def mark_fresh(request: HttpRequest) -> None:
     request.session[SESSION_KEY] = int(time.time())
 
 
+def proved_at(request: HttpRequest) -> float | None:
+    """When this session last proved the user's password, if it has."""
+    value = request.session.get(SESSION_KEY)
+    return float(value) if isinstance(value, int) else None
+
+
 def is_fresh(request: HttpRequest) -> bool:
     """Whether the last password proof is recent enough to create links (always, if step-up is off)."""
-    if not settings.STEP_UP_REQUIRED:
-        return True
-    proved_at = request.session.get(SESSION_KEY)
-    if not isinstance(proved_at, int):
-        return False
-    return 0 <= time.time() - proved_at < settings.STEP_UP_MINUTES * 60
+    return links_step_up.is_fresh(proved_at(request))
 
 
 @receiver(user_logged_in, dispatch_uid="sessions_app.accounts.step_up.on_login")
@@ -82,11 +84,26 @@ def step_up(request: HttpRequest, data: Mapping[str, Any], *, customer_id: str =
     audit.record(
         action=audit.Action.AUTH_STEP_UP,
         outcome=audit.Outcome.SUCCESS if valid else audit.Outcome.DENIED,
-        actor=request.user,
-        request=request,
+        context=context_of(request),
         customer_id=customer_id,
         error_code=error_code,
     )
     if valid:
         mark_fresh(request)
     return form
+
+
+class PasswordProof:
+    """The link service's step-up proof from this session, or from a password typed with the request."""
+
+    def __init__(self, request: HttpRequest, data: Mapping[str, Any], *, customer_id: str) -> None:
+        self.request, self.data, self.customer_id = request, data, customer_id
+
+    def proved_at(self) -> float | None:
+        return proved_at(self.request)
+
+    def prove(self) -> links_step_up.StepUpOutcome:
+        form = step_up(self.request, self.data, customer_id=self.customer_id)
+        if form.is_valid():
+            return links_step_up.StepUpOutcome(proved=True)
+        return links_step_up.StepUpOutcome(proved=False, errors=[str(e) for e in form.errors["password"]])

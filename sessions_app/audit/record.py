@@ -10,15 +10,13 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC
-from ipaddress import ip_address
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
+from ..context import RequestContext
 from ..models import AuditEvent
 
 Action = AuditEvent.Action
@@ -26,7 +24,6 @@ Outcome = AuditEvent.Outcome
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_KEY = 0x7061646C  # "padl": one lock for the whole chain
-USER_AGENT_MAX = 256
 
 # The fields that the hash covers, in a fixed order; `hash` itself is not one of them.
 HASHED_FIELDS = (
@@ -67,18 +64,6 @@ def row_hash(values: Mapping[str, Any]) -> str:
     return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or the left-most address of the configured trusted proxy header."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUSTED_PROXY_IP_HEADER:
-        forwarded = request.META.get(settings.TRUSTED_PROXY_IP_HEADER, "")
-        raw = forwarded.split(",")[0].strip() or raw
-    try:
-        return str(ip_address(raw))
-    except ValueError:
-        return None
-
-
 def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -90,8 +75,7 @@ def record(
     *,
     action: str,
     outcome: str,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    request: HttpRequest | None = None,
+    context: RequestContext | None,
     actor_username: str = "",
     customer_id: str = "",
     customer_email: str = "",
@@ -105,10 +89,13 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain and commit it; raises if the database refuses.
 
+    `context` says who acted and from where; None for the system itself (a management command),
+    which may name the person behind it in `actor_username`.
+
     `with_change=True` appends inside the caller's transaction instead, so that a change to the
     console's own data and its record commit together or not at all.
     """
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = context.user if context is not None else None
     values: dict[str, Any] = {
         "actor_id": user.pk if user is not None else None,
         "actor_username": user.get_username() if user is not None else actor_username,
@@ -121,8 +108,8 @@ def record(
         "paddle_session_id": paddle_session_id,
         "paddle_request_id": paddle_request_id,
         "error_code": error_code,
-        "client_ip": client_ip(request) if request is not None else None,
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX] if request is not None else "",
+        "client_ip": context.client_ip if context is not None else None,
+        "user_agent": context.user_agent if context is not None else "",
         "details": dict(details or {}),
     }
     with transaction.atomic(durable=not with_change):

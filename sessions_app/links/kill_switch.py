@@ -6,12 +6,11 @@ with no cache to invalidate.
 """
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from .. import audit
+from ..context import RequestContext
 from ..models import PortalLinkSwitch
 
 SWITCH_PK = 1
@@ -38,9 +37,7 @@ def get_switch() -> PortalLinkSwitch:
     return switch
 
 
-def set_link_creation(
-    *, actor: AbstractBaseUser | AnonymousUser, enabled: bool, request: HttpRequest | None
-) -> PortalLinkSwitch:
+def set_link_creation(*, context: RequestContext, enabled: bool) -> PortalLinkSwitch:
     """Switch link creation on or off and audit it as `portal_sessions.switched`; a no-op changes nothing.
 
     The change and its audit record commit together (also inside the admin's own transaction).
@@ -51,13 +48,12 @@ def set_link_creation(
             return switch
         switch.enabled = enabled
         switch.changed_at = timezone.now()
-        switch.changed_by_id = actor.pk
+        switch.changed_by_id = context.actor.pk
         switch.save()
         audit.record(
             action=audit.Action.PORTAL_SESSIONS_SWITCHED,
             outcome=audit.Outcome.SUCCESS,
-            actor=actor,
-            request=request,
+            context=context,
             details={"enabled": enabled},
             with_change=True,
         )

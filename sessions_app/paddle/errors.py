@@ -26,6 +26,11 @@ class PaddleError(Exception):
         self.status = status
         self.request_id = request_id
 
+    @property
+    def error_code(self) -> str:
+        """What the audit log records: the code Paddle or the client gave, else the kind of error."""
+        return self.code or type(self).__name__
+
 
 class PaddleNotFound(PaddleError):
     """404: the customer or subscription does not exist (or the URL is invalid)."""

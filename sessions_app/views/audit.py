@@ -26,6 +26,7 @@ from ..audit.review import (
     related_events,
     visible_events,
 )
+from ..context import context_of
 from ..permissions import has_role_permission, role_required
 from ..roles import EXPORT_AUDIT, VIEW_AUDIT
 
@@ -51,8 +52,7 @@ def audit_list(request: HtmxHttpRequest) -> HttpResponse:
         audit.record(
             action=audit.Action.AUDIT_VIEW,
             outcome=audit.Outcome.SUCCESS,
-            actor=request.user,
-            request=request,
+            context=context_of(request),
             details={"filters": filters_for_details(filters), "before": before},
         )
         visible = visible_events(request.user)
@@ -84,8 +84,7 @@ def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
     audit.record(
         action=audit.Action.AUDIT_VIEW,
         outcome=audit.Outcome.SUCCESS,
-        actor=request.user,
-        request=request,
+        context=context_of(request),
         details={"seq": seq},
     )
     context = {
@@ -112,8 +111,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     audit.record(
         action=audit.Action.AUDIT_EXPORT,
         outcome=audit.Outcome.SUCCESS,
-        actor=request.user,
-        request=request,
+        context=context_of(request),
         details={"filters": filters_for_details(filters)},
     )
     response = StreamingHttpResponse(csv_chunks(events), content_type="text/csv; charset=utf-8")

@@ -7,9 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from .. import services
+from ..context import context_of
+from ..customers import search_customers, view_customer
 from ..forms import MAX_SUBSCRIPTIONS, SearchForm
-from ..links import kill_switch as killswitch
+from ..links import kill_switch
 from ..paddle.errors import PaddleError
 from ..permissions import role_required
 from ..roles import LOOKUP_CUSTOMER
@@ -31,8 +32,8 @@ def customer_search(request: ConsoleRequest) -> HttpResponse:
         status = 400
     elif form.cleaned_data["q"]:
         try:
-            customers = services.search_customers(
-                actor=request.user, request=request, query=form.cleaned_data["q"], kind=form.kind
+            customers = search_customers(
+                context=context_of(request), query=form.cleaned_data["q"], kind=form.kind
             )
         except PaddleError as exc:
             return paddle_error_response(request, exc, fragment=bool(request.htmx))
@@ -47,13 +48,13 @@ def customer_search(request: ConsoleRequest) -> HttpResponse:
 def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """The customer and every subscription, each with a tick box for the portal session."""
     try:
-        overview = services.view_customer(actor=request.user, request=request, customer_id=customer_id)
+        overview = view_customer(context=context_of(request), customer_id=customer_id)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
     context = {
         "customer": overview.customer,
         "subscriptions": overview.subscriptions,
         "max_subscriptions": MAX_SUBSCRIPTIONS,
-        "links_disabled_by": killswitch.disabled_by(),
+        "links_disabled_by": kill_switch.disabled_by(),
     }
     return render(request, "customers/detail.html", context)

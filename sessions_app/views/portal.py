@@ -13,16 +13,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .. import services
+from ..accounts import step_up
+from ..context import context_of
 from ..forms import MAX_REASON_LENGTH, PortalSessionForm, SubscriptionSelectionForm
-from ..links import confirmation
-from ..links.confirmation import ConfirmationError
+from ..links import service
+from ..links.refusals import InvalidInput, LinkRefusal
 from ..paddle.errors import PaddleError
 from ..paddle.types import Subscription, SubscriptionLinks
 from ..permissions import role_required
 from ..roles import CREATE_PORTAL_SESSION, LOOKUP_CUSTOMER
-from . import guards
 from .errors import paddle_error_response
+from .refusals import refusal_response
 from .request_types import ConsoleRequest
 
 
@@ -51,18 +52,15 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
     """What will be created and what anyone holding the links can do; asks for the reason. No side effect."""
     form = SubscriptionSelectionForm(request.POST)
     if not form.is_valid():
-        return _refused(request, customer_id, _messages(form))
-    refusal = guards.confirm_refusal(request, customer_id)
-    if refusal is not None:
-        return refusal
+        return refusal_response(request, customer_id, InvalidInput(_messages(form)))
     try:
-        plan = services.plan_portal_session(
-            actor=request.user,
+        plan = service.plan(
+            context=context_of(request),
             customer_id=customer_id,
             subscription_ids=form.cleaned_data["subscription_ids"],
         )
-    except services.ForeignSubscriptions:
-        return _refused(request, customer_id, [_FOREIGN])
+    except LinkRefusal as refusal:
+        return refusal_response(request, customer_id, refusal)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
     context = {
@@ -70,7 +68,8 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
         "customer": plan.customer,
         "max_reason_length": MAX_REASON_LENGTH,
         "token_minutes": settings.CONFIRMATION_TOKEN_SECONDS // 60,
-        **guards.confirm_context(request),
+        "step_up_form": None if step_up.is_fresh(request) else step_up.StepUpForm(request),
+        "step_up_minutes": settings.STEP_UP_MINUTES,
     }
     return render(request, "portal/confirm.html", context)
 
@@ -82,89 +81,40 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
 @sensitive_post_parameters("password")
 def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """Create the portal session and show its links once; a replayed confirmation creates nothing."""
+    context = context_of(request)
     form = PortalSessionForm(request.POST)
     if not form.is_valid():
-        # Nothing of the rejected input is recorded: only that an attempt was refused.
-        services.record_refused_attempt(
-            actor=request.user, request=request, customer_id=customer_id, error_code="invalid_input"
+        refusal = service.refuse_invalid_input(
+            context=context, customer_id=customer_id, problems=_messages(form)
         )
-        return _refused(request, customer_id, _messages(form))
-    subscription_ids, reason = form.cleaned_data["subscription_ids"], form.cleaned_data["reason"]
-    attempt = {"subscription_ids": subscription_ids, "reason": reason}
+        return refusal_response(request, customer_id, refusal)
     try:
-        confirmed = confirmation.verify(
-            form.cleaned_data["confirmation_token"],
-            user=request.user,
+        issued = service.issue(
+            context=context,
             customer_id=customer_id,
-            subscription_ids=subscription_ids,
+            subscription_ids=form.cleaned_data["subscription_ids"],
+            reason=form.cleaned_data["reason"],
+            confirmation_token=form.cleaned_data["confirmation_token"],
+            step_up=step_up.PasswordProof(request, request.POST, customer_id=customer_id),
         )
-    except ConfirmationError as exc:
-        return _refused_attempt(request, customer_id, exc.message, exc.code, exc.status, **attempt)
-    refusal = guards.create_refusal(
-        request, customer_id=customer_id, subscription_ids=subscription_ids, reason=reason
-    )
-    if refusal is not None:
-        return refusal
-    try:
-        issued = services.issue_confirmed_portal_session(
-            actor=request.user, request=request, confirmed=confirmed, reason=reason
-        )
-    except ConfirmationError as exc:  # spent by a concurrent submit since it was verified
-        return _refused_attempt(request, customer_id, exc.message, exc.code, exc.status, **attempt)
-    except services.ForeignSubscriptions:
-        return _refused_attempt(request, customer_id, _FOREIGN, "foreign_subscription", 400, **attempt)
+    except LinkRefusal as refusal:
+        return refusal_response(request, customer_id, refusal)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
-    except services.AuditWriteFailed as exc:
-        context = {"customer_id": customer_id, "links_created": exc.links_created}
-        return render(request, "portal/not_recorded.html", context, status=503)
-    context = {
+    context_data = {
         "issued": issued,
         "customer": issued.customer,
         "links": _links_by_subscription(issued),
         "visible_seconds": settings.PORTAL_LINKS_VISIBLE_SECONDS,
     }
-    return render(request, "portal/links.html", context)
-
-
-_FOREIGN = "A ticked subscription does not belong to this customer. Nothing was created."
+    return render(request, "portal/links.html", context_data)
 
 
 def _messages(form: Form) -> list[str]:
     return [str(message) for errors in form.errors.values() for message in errors]
 
 
-def _refused(
-    request: HttpRequest, customer_id: str, messages: list[str], *, status: int = 400
-) -> HttpResponse:
-    context = {"customer_id": customer_id, "problems": messages}
-    return render(request, "portal/refused.html", context, status=status)
-
-
-def _refused_attempt(
-    request: ConsoleRequest,
-    customer_id: str,
-    message: str,
-    error_code: str,
-    status: int,
-    *,
-    subscription_ids: list[str],
-    reason: str,
-) -> HttpResponse:
-    services.record_refused_attempt(
-        actor=request.user,
-        request=request,
-        customer_id=customer_id,
-        error_code=error_code,
-        subscription_ids=subscription_ids,
-        reason=reason,
-    )
-    return _refused(request, customer_id, [message], status=status)
-
-
-def _links_by_subscription(
-    issued: services.IssuedPortalSession,
-) -> list[tuple[Subscription, SubscriptionLinks]]:
+def _links_by_subscription(issued: service.IssuedLinks) -> list[tuple[Subscription, SubscriptionLinks]]:
     """Each ticked subscription with its links, in the order the agent saw them."""
     links = {entry.subscription_id: entry for entry in issued.session.subscriptions}
     return [(subscription, links[subscription.id]) for subscription in issued.subscriptions]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from paddle_emulator import Emulator
+from sessions_app.context import RequestContext
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent, PortalLinkSwitch
 from tests.helpers import assert_refused, confirm, confirm_and_create, confirm_page, create
@@ -65,7 +66,7 @@ def test_a_manager_switches_link_creation_off_in_the_admin_and_it_is_refused_at_
 def test_switching_back_on_in_the_admin_restores_link_creation(
     agent_client: Client, manager: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
-    killswitch.set_link_creation(actor=manager, enabled=False, request=None)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False)
     response = staff_client(manager).post(CHANGE_URL, {"enabled": "on", "_save": "Save"})
     assert response.status_code == 302
     assert [event.details for event in AuditEvent.objects.filter(action="portal_sessions.switched")] == [

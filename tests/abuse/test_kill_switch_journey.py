@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from paddle_emulator import Emulator
+from sessions_app.context import RequestContext
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent
 from tests.conftest import PASSWORD
@@ -52,7 +53,7 @@ def test_a_manager_switch_refuses_a_confirmed_creation_at_once(
     agent_client: Client, manager: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-    killswitch.set_link_creation(actor=manager, enabled=False, request=None)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False)
 
     response = create(agent_client, customer_id, subscription_ids, token=token)
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError
 from django.test import RequestFactory
 
+from sessions_app.context import RequestContext, context_of
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent, PortalLinkSwitch
 from tests.helpers import refuse_audit_inserts
@@ -26,7 +27,7 @@ def test_the_setting_switches_link_creation_off(settings) -> None:
 
 def test_a_manager_switching_off_takes_effect_at_once_and_is_audited(manager: User) -> None:
     request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3")
-    killswitch.set_link_creation(actor=manager, enabled=False, request=request)
+    killswitch.set_link_creation(context=context_of(request, actor=manager), enabled=False)
     assert not killswitch.link_creation_enabled()
     assert killswitch.disabled_by() == killswitch.BY_MANAGER
     switch = killswitch.get_switch()
@@ -42,8 +43,8 @@ def test_a_manager_switching_off_takes_effect_at_once_and_is_audited(manager: Us
 
 
 def test_switching_back_on_is_audited_too(manager: User) -> None:
-    killswitch.set_link_creation(actor=manager, enabled=False, request=None)
-    killswitch.set_link_creation(actor=manager, enabled=True, request=None)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=True)
     assert killswitch.link_creation_enabled()
     assert [event.details for event in AuditEvent.objects.order_by("seq")] == [
         {"enabled": False},
@@ -52,7 +53,7 @@ def test_switching_back_on_is_audited_too(manager: User) -> None:
 
 
 def test_setting_the_switch_to_its_current_state_records_nothing(manager: User) -> None:
-    killswitch.set_link_creation(actor=manager, enabled=True, request=None)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=True)
     assert not AuditEvent.objects.exists()
     assert killswitch.get_switch().changed_by is None
 
@@ -67,6 +68,6 @@ def test_a_switch_whose_audit_record_is_refused_does_not_change(manager: User) -
     refuse_audit_inserts("portal_sessions.switched")
     request = RequestFactory().post("/")
     with pytest.raises(DatabaseError):
-        killswitch.set_link_creation(actor=manager, enabled=False, request=request)
+        killswitch.set_link_creation(context=context_of(request, actor=manager), enabled=False)
     assert killswitch.link_creation_enabled()
     assert not AuditEvent.objects.exists()

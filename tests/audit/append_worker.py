@@ -19,7 +19,7 @@ def main() -> None:
         audit.record(
             action=audit.Action.CUSTOMER_SEARCH,
             outcome=audit.Outcome.SUCCESS,
-            actor=None,
+            context=None,
             actor_username=name,
             details={"i": i},
         )

@@ -115,7 +115,7 @@ def test_the_first_page_of_the_audit_log_costs_the_same_for_a_few_events_or_many
     review = 4  # the page's rows, the chart's seq range and its daily counts, the latest chain check
     for more in (5, 120):
         for _ in range(more):
-            audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, actor=None)
+            audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, context=None)
         with django_assert_num_queries(SIGNED_IN + appends(1) + review):
             assert manager_client.get("/audit/").status_code == 200
 
@@ -124,7 +124,7 @@ def test_starting_an_audit_export_costs_the_sign_in_lookups_an_append_and_one_ba
     manager_client: Client, django_assert_num_queries: Callable
 ) -> None:
     for _ in range(5):
-        audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, actor=None)
+        audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, context=None)
 
     one_batch = 1
     with django_assert_num_queries(SIGNED_IN + appends(1) + one_batch):

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         audit.record(
             action=audit.Action.AUDIT_EXPORT,
             outcome=audit.Outcome.SUCCESS,
-            actor=None,
+            context=None,
             actor_username=f"manage.py ({getpass.getuser()})"[:150],
             details={"filters": filters_for_details(filters), "output": output},
         )

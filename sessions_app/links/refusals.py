@@ -1,0 +1,88 @@
+"""Why a link creation was refused: one exception family, mapped to responses in one place.
+
+Each refusal carries `code` (for the audit log), `status` (for HTTP) and `message` (for the
+agent). The link service raises them after it has audited the refusal.
+"""
+
+from collections.abc import Sequence
+
+from .limits import LimitResult
+
+
+class LinkRefusal(Exception):
+    """A rule said no; nothing was asked of Paddle for it."""
+
+    code = "refused"
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(LinkRefusal):
+    """The submission did not validate; `problems` are the form's messages."""
+
+    code = "invalid_input"
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+class ConfirmationRefused(LinkRefusal):
+    """The confirmation token is bad, expired, someone else's, for other ticks, or spent."""
+
+    def __init__(self, message: str, *, code: str, status: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+class ForeignSubscription(LinkRefusal):
+    code = "foreign_subscription"
+
+    def __init__(self) -> None:
+        super().__init__("A ticked subscription does not belong to this customer. Nothing was created.")
+
+
+class LinksSwitchedOff(LinkRefusal):
+    """The kill switch is on; `disabled_by` says whether the setting or a manager threw it."""
+
+    code = "disabled"
+    status = 503
+
+    def __init__(self, disabled_by: str) -> None:
+        super().__init__("Link creation is switched off.")
+        self.disabled_by = disabled_by
+
+
+class StepUpRequired(LinkRefusal):
+    """The last proof of identity is too old and no fresh one was given; `errors` say why."""
+
+    code = "step_up_required"
+    status = 403
+
+    def __init__(self, errors: Sequence[str]) -> None:
+        super().__init__(" ".join(errors))
+        self.errors = list(errors)
+
+
+class RateLimited(LinkRefusal):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, limit: LimitResult) -> None:
+        super().__init__(f"You have used this {limit.window}'s {limit.limit} link creations.")
+        self.limit = limit
+
+
+class NotRecorded(LinkRefusal):
+    """The audit log refused a row: no links are shown; `links_created` says whether Paddle made some."""
+
+    code = "not_recorded"
+    status = 503
+
+    def __init__(self, *, links_created: bool) -> None:
+        super().__init__("The audit log could not be written.")
+        self.links_created = links_created
