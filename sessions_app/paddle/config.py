@@ -10,16 +10,32 @@ from .client import PaddleClient
 BASE_URLS = {"sandbox": "https://sandbox-api.paddle.com", "production": "https://api.paddle.com"}
 
 
+# The health check's probe: short enough that a hung Paddle cannot hold a worker thread past a
+# load balancer's own timeout, and never waiting on Retry-After.
+PROBE_TIMEOUT = 2.0
+PROBE_DEADLINE = 3.0
+
+
+def base_url() -> str:
+    """Paddle's API for the configured environment, or the override (the emulator)."""
+    return settings.PADDLE_API_BASE_URL or BASE_URLS[settings.PADDLE_ENVIRONMENT]
+
+
 def get_client() -> PaddleClient:
     """The client for the current settings (a new one only when a PADDLE_* setting changes)."""
     return _client_for(
         settings.PADDLE_API_KEY,
-        settings.PADDLE_API_BASE_URL or BASE_URLS[settings.PADDLE_ENVIRONMENT],
+        base_url(),
         settings.PADDLE_CONNECT_TIMEOUT,
         settings.PADDLE_READ_TIMEOUT,
         settings.PADDLE_DEADLINE,
         settings.PADDLE_MAX_RETRY_AFTER,
     )
+
+
+def get_probe_client() -> PaddleClient:
+    """The app's client settings with the health check's short timeouts."""
+    return _client_for(settings.PADDLE_API_KEY, base_url(), PROBE_TIMEOUT, PROBE_TIMEOUT, PROBE_DEADLINE, 0)
 
 
 @lru_cache(maxsize=4)

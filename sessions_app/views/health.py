@@ -3,19 +3,15 @@
 import logging
 import re
 import time
-from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from ..paddle import budget
-from ..paddle.client import PaddleClient
-from ..paddle.config import BASE_URLS
+from ..paddle.config import get_probe_client
 from ..paddle.errors import PaddleAuthError, PaddleError, PaddleRateLimited
 
 logger = logging.getLogger(__name__)
@@ -24,9 +20,6 @@ logger = logging.getLogger(__name__)
 # seconds for all processes together, so health checks cannot eat the Paddle budget.
 PADDLE_RESULT_SECONDS = 10
 PADDLE_CACHE_KEY = "healthz:paddle"
-# Short enough that a hung Paddle cannot hold a worker thread past a balancer's own timeout.
-PROBE_TIMEOUT = 2.0
-PROBE_DEADLINE = 3.0
 _CODE_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
@@ -73,7 +66,7 @@ def check_paddle() -> dict[str, Any]:
     error: str | None = None
     busy = False
     try:
-        request_id = _probe_client(settings.PADDLE_API_KEY, _base_url()).check_key() or None
+        request_id = get_probe_client().check_key() or None
         key_valid = True
     except PaddleAuthError as exc:
         key_valid, error, request_id = False, _code(exc), exc.request_id or None
@@ -87,24 +80,6 @@ def check_paddle() -> dict[str, Any]:
         "request_id": request_id,
         "error": error,
     }
-
-
-def _base_url() -> str:
-    return settings.PADDLE_API_BASE_URL or BASE_URLS[settings.PADDLE_ENVIRONMENT]
-
-
-@lru_cache(maxsize=4)
-def _probe_client(api_key: str, base_url: str) -> PaddleClient:
-    """The app's client settings, with short timeouts and without waiting on Retry-After."""
-    return PaddleClient(
-        api_key=api_key,
-        base_url=base_url,
-        connect_timeout=PROBE_TIMEOUT,
-        read_timeout=PROBE_TIMEOUT,
-        deadline=PROBE_DEADLINE,
-        max_retry_after=0,
-        throttle=budget.take,
-    )
 
 
 def _code(exc: PaddleError) -> str:
