@@ -215,7 +215,7 @@ PADDLE_BUDGET_PER_MINUTE = env.int("PADDLE_BUDGET_PER_MINUTE", default=200)
 PADDLE_BUDGET_MAX_WAIT = env.float("PADDLE_BUDGET_MAX_WAIT", default=2.0)
 
 # --- Portal links ---------------------------------------------------------------------------
-PORTAL_SESSIONS_ENABLED = env.bool("PORTAL_SESSIONS_ENABLED", default=True)
+KILL_SWITCH_ON = env.bool("KILL_SWITCH_ON", default=False)
 PORTAL_LINKS_VISIBLE_SECONDS = env.int("PORTAL_LINKS_VISIBLE_SECONDS", default=600)
 CONFIRMATION_TOKEN_SECONDS = env.int("CONFIRMATION_TOKEN_SECONDS", default=600)
 STEP_UP_REQUIRED = env.bool("STEP_UP_REQUIRED", default=True)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 
 from .context import context_of
 from .links import kill_switch as killswitch
-from .models import AuditEvent, ChainVerification, PortalLinkSwitch
+from .models import AuditEvent, ChainVerification, KillSwitch
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,8 +48,8 @@ class ChainVerificationAdmin(ReadOnlyAdmin):
     list_display = ("checked_at", "ok", "rows", "first_broken_seq", "problem", "rows_per_second")
 
 
-@admin.register(PortalLinkSwitch)
-class PortalLinkSwitchAdmin(admin.ModelAdmin):
+@admin.register(KillSwitch)
+class KillSwitchAdmin(admin.ModelAdmin):
     """The managers' kill switch: one row, changed only through `set_link_creation` (audited)."""
 
     fields = ("enabled", "changed_at", "changed_by")
@@ -68,7 +68,7 @@ class PortalLinkSwitchAdmin(admin.ModelAdmin):
         """There is one switch: go straight to its form (creating the row on first use)."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return redirect("admin:sessions_app_portallinkswitch_change", killswitch.get_switch().pk)
+        return redirect("admin:sessions_app_killswitch_change", killswitch.get_switch().pk)
 
-    def save_model(self, request: HttpRequest, obj: PortalLinkSwitch, form: object, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: KillSwitch, form: object, change: bool) -> None:
         killswitch.set_link_creation(context=context_of(request), enabled=obj.enabled)

@@ -105,7 +105,7 @@ class ChainVerification(models.Model):
         return f"{verdict} ({self.checked_at:%Y-%m-%d %H:%M})"
 
 
-class PortalLinkSwitch(models.Model):
+class KillSwitch(models.Model):
     """The managers' kill switch for link creation; a single row (pk=1)."""
 
     enabled = models.BooleanField(default=True, help_text="Untick to stop all link creation at once.")
@@ -115,7 +115,8 @@ class PortalLinkSwitch(models.Model):
     )
 
     class Meta:
-        verbose_name = "portal link switch"
+        verbose_name = "kill switch"
+        verbose_name_plural = "kill switch"
         default_permissions = ("view", "change")
 
     def __str__(self) -> str:

@@ -13,8 +13,8 @@ CREATE_PORTAL_SESSION = "create_portal_session"
 VIEW_AUDIT = "view_auditevent"
 VIEW_ALL_AUDIT = "view_all_audit"
 EXPORT_AUDIT = "export_audit"
-VIEW_LINK_SWITCH = "view_portallinkswitch"
-CHANGE_LINK_SWITCH = "change_portallinkswitch"
+VIEW_KILL_SWITCH = "view_killswitch"
+CHANGE_KILL_SWITCH = "change_killswitch"
 
 ROLES: dict[str, tuple[str, ...]] = {
     "Support agent": (LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION, VIEW_AUDIT),
@@ -24,8 +24,8 @@ ROLES: dict[str, tuple[str, ...]] = {
         VIEW_AUDIT,
         VIEW_ALL_AUDIT,
         EXPORT_AUDIT,
-        VIEW_LINK_SWITCH,
-        CHANGE_LINK_SWITCH,
+        VIEW_KILL_SWITCH,
+        CHANGE_KILL_SWITCH,
     ),
     "Auditor": (VIEW_AUDIT, VIEW_ALL_AUDIT, EXPORT_AUDIT),
 }

@@ -1,6 +1,6 @@
-"""The kill switch for link creation: the PORTAL_SESSIONS_ENABLED setting AND the managers' flag.
+"""The kill switch for link creation: thrown by the KILL_SWITCH_ON setting OR by a manager.
 
-The flag (PortalLinkSwitch, row pk=1, created on first use) is read from the database on every
+The flag (KillSwitch, row pk=1, created on first use) is read from the database on every
 check: one primary-key lookup, and a manager's switch takes effect at once in every app process
 with no cache to invalidate.
 """
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .. import audit
 from ..context import RequestContext
-from ..models import PortalLinkSwitch
+from ..models import KillSwitch
 
 SWITCH_PK = 1
 BY_SETTING = "setting"
@@ -20,9 +20,9 @@ BY_MANAGER = "manager"
 
 def disabled_by() -> str:
     """Who has switched link creation off: BY_SETTING, BY_MANAGER, or "" when it is on."""
-    if not settings.PORTAL_SESSIONS_ENABLED:
+    if settings.KILL_SWITCH_ON:
         return BY_SETTING
-    enabled = PortalLinkSwitch.objects.filter(pk=SWITCH_PK).values_list("enabled", flat=True).first()
+    enabled = KillSwitch.objects.filter(pk=SWITCH_PK).values_list("enabled", flat=True).first()
     return BY_MANAGER if enabled is False else ""
 
 
@@ -31,19 +31,19 @@ def link_creation_enabled() -> bool:
     return not disabled_by()
 
 
-def get_switch() -> PortalLinkSwitch:
+def get_switch() -> KillSwitch:
     """The single switch row, created (enabled) if it does not exist yet."""
-    switch, _ = PortalLinkSwitch.objects.get_or_create(pk=SWITCH_PK)
+    switch, _ = KillSwitch.objects.get_or_create(pk=SWITCH_PK)
     return switch
 
 
-def set_link_creation(*, context: RequestContext, enabled: bool) -> PortalLinkSwitch:
+def set_link_creation(*, context: RequestContext, enabled: bool) -> KillSwitch:
     """Switch link creation on or off and audit it as `portal_sessions.switched`; a no-op changes nothing.
 
     The change and its audit record commit together (also inside the admin's own transaction).
     """
     with transaction.atomic():
-        switch, _ = PortalLinkSwitch.objects.select_for_update().get_or_create(pk=SWITCH_PK)
+        switch, _ = KillSwitch.objects.select_for_update().get_or_create(pk=SWITCH_PK)
         if switch.enabled == enabled:
             return switch
         switch.enabled = enabled

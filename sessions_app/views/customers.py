@@ -55,6 +55,6 @@ def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
         "customer": overview.customer,
         "subscriptions": overview.subscriptions,
         "max_subscriptions": MAX_SUBSCRIPTIONS,
-        "links_disabled_by": kill_switch.disabled_by(),
+        "kill_switch_by": kill_switch.disabled_by(),
     }
     return render(request, "customers/detail.html", context)

@@ -18,7 +18,7 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     """The page explaining `refusal`, with its status (and Retry-After for a limit)."""
     context: dict[str, object] = {"customer_id": customer_id}
     if isinstance(refusal, LinksSwitchedOff):
-        template = "portal/switched_off.html"
+        template = "portal/kill_switch_on.html"
         context["disabled_by"] = refusal.disabled_by
     elif isinstance(refusal, StepUpRequired):
         template = "portal/step_up_refused.html"

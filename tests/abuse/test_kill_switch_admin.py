@@ -7,12 +7,12 @@ from django.test import Client
 from paddle_emulator import Emulator
 from sessions_app.context import RequestContext
 from sessions_app.links import kill_switch as killswitch
-from sessions_app.models import AuditEvent, PortalLinkSwitch
+from sessions_app.models import AuditEvent, KillSwitch
 from tests.helpers import assert_refused, confirm, confirm_and_create, confirm_page, create
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = "/admin/sessions_app/portallinkswitch/"
+LIST_URL = "/admin/sessions_app/killswitch/"
 CHANGE_URL = f"{LIST_URL}1/change/"
 
 
@@ -25,15 +25,15 @@ def staff_client(user: User) -> Client:
 
 
 def test_the_manager_role_may_view_and_change_the_switch(manager: User, agent: User) -> None:
-    assert manager.has_perms(["sessions_app.view_portallinkswitch", "sessions_app.change_portallinkswitch"])
-    assert not agent.has_perm("sessions_app.change_portallinkswitch")
+    assert manager.has_perms(["sessions_app.view_killswitch", "sessions_app.change_killswitch"])
+    assert not agent.has_perm("sessions_app.change_killswitch")
 
 
 def test_the_admin_list_goes_straight_to_the_single_switch(manager: User) -> None:
     admin_client = staff_client(manager)
     response = admin_client.get(LIST_URL)
     assert (response.status_code, response["Location"]) == (302, CHANGE_URL)
-    assert PortalLinkSwitch.objects.get().enabled
+    assert KillSwitch.objects.get().enabled
     form = admin_client.get(CHANGE_URL)
     assert form.status_code == 200
     assert 'name="enabled"' in form.content.decode()
@@ -51,7 +51,7 @@ def test_a_manager_switches_link_creation_off_in_the_admin_and_it_is_refused_at_
     assert (response.status_code, response["Location"]) == (302, LIST_URL)
     switched = AuditEvent.objects.get(action="portal_sessions.switched")
     assert (switched.actor, switched.outcome, switched.details) == (manager, "success", {"enabled": False})
-    switch = PortalLinkSwitch.objects.get()
+    switch = KillSwitch.objects.get()
     assert (switch.enabled, switch.changed_by) == (False, manager)
 
     refused = create(agent_client, customer_id, subscription_ids, token=token)
@@ -81,7 +81,7 @@ def test_the_switch_cannot_be_added_or_deleted(manager: User) -> None:
     admin_client.get(LIST_URL)
     assert admin_client.get(f"{LIST_URL}add/").status_code == 403
     assert admin_client.post(f"{LIST_URL}1/delete/", {"post": "yes"}).status_code == 403
-    assert PortalLinkSwitch.objects.count() == 1
+    assert KillSwitch.objects.count() == 1
 
 
 def test_staff_without_the_manager_role_cannot_see_or_flip_the_switch(agent: User) -> None:

@@ -21,7 +21,7 @@ SWITCHED_OFF = "Link creation is switched off"
 def test_the_setting_switches_off_the_confirm_page(
     agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
-    settings.PORTAL_SESSIONS_ENABLED = False
+    settings.KILL_SWITCH_ON = True
     response = confirm_page(agent_client, customer_id, subscription_ids)
     assert response.status_code == 503
     assert SWITCHED_OFF in response.content.decode()
@@ -32,7 +32,7 @@ def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
     agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-    settings.PORTAL_SESSIONS_ENABLED = False
+    settings.KILL_SWITCH_ON = True
     calls_before = len(emulator.requests)
 
     response = create(agent_client, customer_id, subscription_ids, token=token)
@@ -68,10 +68,10 @@ def test_a_switched_off_console_asks_no_password_and_uses_no_quota(
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     token = confirm(agent_client, customer_id, subscription_ids)
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
-    settings.PORTAL_SESSIONS_ENABLED = False
+    settings.KILL_SWITCH_ON = True
     assert create(agent_client, customer_id, subscription_ids, token=token).status_code == 503
     assert not AuditEvent.objects.filter(action="auth.step_up").exists()
-    settings.PORTAL_SESSIONS_ENABLED = True
+    settings.KILL_SWITCH_ON = False
     assert (
         create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD).status_code == 200
     )

@@ -1,4 +1,4 @@
-"""The kill switch: the PORTAL_SESSIONS_ENABLED setting and the managers' flag."""
+"""The kill switch: the KILL_SWITCH_ON setting and the managers' flag."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -7,20 +7,20 @@ from django.test import RequestFactory
 
 from sessions_app.context import RequestContext, context_of
 from sessions_app.links import kill_switch as killswitch
-from sessions_app.models import AuditEvent, PortalLinkSwitch
+from sessions_app.models import AuditEvent, KillSwitch
 from tests.helpers import refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db
 
 
 def test_link_creation_is_on_by_default_even_before_the_switch_row_exists() -> None:
-    assert not PortalLinkSwitch.objects.exists()
+    assert not KillSwitch.objects.exists()
     assert killswitch.link_creation_enabled()
     assert killswitch.disabled_by() == ""
 
 
 def test_the_setting_switches_link_creation_off(settings) -> None:
-    settings.PORTAL_SESSIONS_ENABLED = False
+    settings.KILL_SWITCH_ON = True
     assert not killswitch.link_creation_enabled()
     assert killswitch.disabled_by() == killswitch.BY_SETTING
 
@@ -60,7 +60,7 @@ def test_setting_the_switch_to_its_current_state_records_nothing(manager: User) 
 
 def test_the_setting_wins_over_a_switch_left_on(manager: User, settings) -> None:
     killswitch.get_switch()
-    settings.PORTAL_SESSIONS_ENABLED = False
+    settings.KILL_SWITCH_ON = True
     assert killswitch.disabled_by() == killswitch.BY_SETTING
 
 

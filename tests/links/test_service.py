@@ -42,7 +42,7 @@ class Case:
 
 
 def _switch_off(settings: Settings, **_: object) -> None:
-    settings.PORTAL_SESSIONS_ENABLED = False
+    settings.KILL_SWITCH_ON = True
 
 
 def _use_up_quota(settings: Settings, **_: object) -> None:
