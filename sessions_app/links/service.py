@@ -16,8 +16,7 @@ before its `LinkRefusal` is raised; Paddle's own failures are audited and re-rai
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from django.db import DatabaseError
 
@@ -47,6 +46,9 @@ class _Attempt:
     customer_id: str
     subscription_ids: tuple[str, ...] = ()
     reason: str = ""
+    customer_email: str = ""
+    # Ties requested/created/failed of one attempt together on the audit detail page.
+    attempt_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,16 +143,7 @@ def issue(
         overview = fetch_customer_overview(customer_id)
     except PaddleError as exc:
         # Nothing was asked of Paddle yet (no `requested`), but the failed attempt is audited.
-        _append(
-            context,
-            attempt,
-            links_created=False,
-            action=audit.Action.PORTAL_SESSION_FAILED,
-            outcome=audit.Outcome.FAILURE,
-            error_code=exc.error_code,
-            paddle_request_id=exc.request_id,
-            details={"step": "ownership_check"},
-        )
+        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
         raise
     if overview.foreign(subscription_ids):
         _audit_refusal(context, attempt, error_code=ForeignSubscription.code)
@@ -170,30 +163,19 @@ def issue(
 
 def _create_session(context: RequestContext, attempt: _Attempt, *, customer: Customer) -> PortalSession:
     """Audit the request, call Paddle once, audit the result; the session is returned only once recorded."""
-    # Ties requested/created/failed of one attempt together on the audit detail page.
-    event: dict[str, Any] = {"customer_email": customer.email, "details": {"attempt": uuid.uuid4().hex}}
+    attempt = replace(attempt, customer_email=customer.email, attempt_id=uuid.uuid4().hex)
     _append(
         context,
         attempt,
         links_created=False,
         action=audit.Action.PORTAL_SESSION_REQUESTED,
         outcome=audit.Outcome.SUCCESS,
-        **event,
     )
     try:
         # The client withholds a session whose links do not match the request (PaddleUnavailable).
         session = get_client().create_portal_session(customer.id, attempt.subscription_ids)
     except PaddleError as exc:
-        _append(
-            context,
-            attempt,
-            links_created=False,
-            action=audit.Action.PORTAL_SESSION_FAILED,
-            outcome=audit.Outcome.FAILURE,
-            error_code=exc.error_code,
-            paddle_request_id=exc.request_id,
-            **event,
-        )
+        _audit_paddle_failure(context, attempt, exc)
         raise
     _append(
         context,
@@ -203,9 +185,28 @@ def _create_session(context: RequestContext, attempt: _Attempt, *, customer: Cus
         outcome=audit.Outcome.SUCCESS,
         paddle_session_id=session.id,
         paddle_request_id=session.request_id,
-        **event,
     )
     return session
+
+
+def _audit_paddle_failure(
+    context: RequestContext,
+    attempt: _Attempt,
+    exc: PaddleError,
+    *,
+    details: Mapping[str, object] | None = None,
+) -> None:
+    """Audit an attempt Paddle failed (outcome failure), with Paddle's code and request id."""
+    _append(
+        context,
+        attempt,
+        links_created=False,
+        action=audit.Action.PORTAL_SESSION_FAILED,
+        outcome=audit.Outcome.FAILURE,
+        error_code=exc.error_code,
+        paddle_request_id=exc.request_id,
+        details=details,
+    )
 
 
 def _audit_refusal(
@@ -235,7 +236,6 @@ def _append(
     links_created: bool,
     action: str,
     outcome: str,
-    customer_email: str = "",
     paddle_session_id: str = "",
     paddle_request_id: str = "",
     error_code: str = "",
@@ -248,13 +248,13 @@ def _append(
             outcome=outcome,
             context=context,
             customer_id=attempt.customer_id,
-            customer_email=customer_email,
+            customer_email=attempt.customer_email,
             subscription_ids=attempt.subscription_ids,
             reason=attempt.reason,
             paddle_session_id=paddle_session_id,
             paddle_request_id=paddle_request_id,
             error_code=error_code,
-            details=details,
+            details={**({"attempt": attempt.attempt_id} if attempt.attempt_id else {}), **(details or {})},
         )
     except DatabaseError as exc:
         raise NotRecorded(links_created=links_created) from exc
