@@ -5,16 +5,14 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
 from paddle_emulator import Emulator, EmulatorServer, serve
-from tests.audit.bypass import empty_audit_log
-
-TEST_API_KEY = "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst"
-PASSWORD = "correct horse battery staple"
+from tests.support.audit_bypass import empty_audit_log
+from tests.support.personas import PASSWORD, TEST_API_KEY, make_user
 
 # --- The network guard: only loopback may be reached from a test. ---------------------------
 _real_connect = socket.socket.connect
@@ -77,14 +75,6 @@ def _clear_cache() -> Iterator[None]:
 
 
 # --- Personas ---------------------------------------------------------------------------------
-def make_user(username: str, *, role: str | None = None, **extra: object) -> User:
-    """A user with PASSWORD, in the named role's group (if any)."""
-    user = User.objects.create_user(username=username, password=PASSWORD, **extra)  # type: ignore[arg-type]
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def agent(db: None) -> User:
     return make_user("agent", role="Support agent")

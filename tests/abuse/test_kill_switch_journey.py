@@ -7,10 +7,8 @@ from django.test import Client
 from paddle_emulator import Emulator
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.helpers import assert_refused, confirm, confirm_page, create
-
-from .conftest import age_step_up
+from tests.support.journey import age_step_up, assert_refused, confirm, confirm_page, create
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

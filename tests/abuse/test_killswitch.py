@@ -7,7 +7,7 @@ from django.test import RequestFactory
 
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent, PortalLinkSwitch
-from tests.helpers import refuse_audit_inserts
+from tests.support.journey import refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,8 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.helpers import confirm, confirm_and_create, create, paddle_posts
-
-from .conftest import age_step_up
+from tests.support.journey import age_step_up, confirm, confirm_and_create, create, paddle_posts
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.helpers import (
+from tests.support.journey import (
+    age_step_up,
     assert_refused,
     confirm,
     confirm_and_create,
@@ -16,8 +16,7 @@ from tests.helpers import (
     paddle_posts,
     token_of,
 )
-
-from .conftest import age_step_up
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

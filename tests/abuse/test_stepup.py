@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

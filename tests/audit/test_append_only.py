@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from sessions_app.models import AuditEvent
-
-from .bypass import raw_sql
-from .conftest import make_event
+from tests.support.audit_bypass import raw_sql
+from tests.support.audit_events import make_event
 
 pytestmark = pytest.mark.django_db
 

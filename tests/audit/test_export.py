@@ -11,8 +11,8 @@ from django.test import Client
 
 from sessions_app.audit.export import COLUMNS, csv_chunks, safe_cell
 from sessions_app.models import AuditEvent
-
-from .conftest import make_event, signed_in
+from tests.support.audit_events import make_event
+from tests.support.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 

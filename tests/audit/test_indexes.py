@@ -17,9 +17,8 @@ from sessions_app.audit.review import (
     visible_events,
 )
 from sessions_app.models import AuditEvent
-
-from .bypass import raw_sql
-from .conftest import make_event
+from tests.support.audit_bypass import raw_sql
+from tests.support.audit_events import make_event
 
 CUSTOMER = "ctm_01h8441jn5pcwrfhwh78jqt8hk"
 TODAY = timezone.now().date()

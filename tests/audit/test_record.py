@@ -9,9 +9,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-
-from .conftest import make_event
+from tests.support.audit_events import make_event
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from sessions_app.audit.chain import save_result, verify_chain
 from sessions_app.audit.chart import daily_counts
 from sessions_app.models import AuditEvent
-
-from .bypass import raw_sql, triggers_dropped
-from .conftest import make_event, signed_in
+from tests.support.audit_bypass import raw_sql, triggers_dropped
+from tests.support.audit_events import make_event
+from tests.support.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 CUSTOMER = "ctm_01h8441jn5pcwrfhwh78jqt8hk"

@@ -8,9 +8,8 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 
 from paddle_emulator import Emulator
-from tests.helpers import paddle_posts
-
-from .conftest import sign_in
+from tests.support.browser import sign_in
+from tests.support.journey import paddle_posts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 SHARED = Path(__file__).resolve().parent.parent / "contract"
 FIXTURES = SHARED / "paddle-fixtures"

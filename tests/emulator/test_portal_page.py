@@ -8,8 +8,7 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 
 def links_for(api: Api, example: str, statuses: tuple[str, ...] = ()) -> dict[str, Any]:

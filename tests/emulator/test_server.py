@@ -15,9 +15,8 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator, serve
-from tests.conftest import TEST_API_KEY
-
-from .conftest import Api
+from tests.support.paddle import Api
+from tests.support.personas import TEST_API_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.helpers import confirm, create
+from tests.support.journey import confirm, create
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent, SpentConfirmation
-from tests.helpers import TOKEN_RE, confirm_page, paddle_posts
+from tests.support.journey import TOKEN_RE, confirm_page, paddle_posts
 
 pytestmark = pytest.mark.django_db
 

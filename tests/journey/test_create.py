@@ -13,7 +13,7 @@ from paddle_emulator import Emulator
 from sessions_app import audit
 from sessions_app.links import confirmation
 from sessions_app.models import AuditEvent
-from tests.helpers import (
+from tests.support.journey import (
     assert_refused,
     confirm,
     create,

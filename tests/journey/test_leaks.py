@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from paddle_emulator import Emulator
-from tests.helpers import confirm, create, portal_links
+from tests.support.journey import confirm, create, portal_links
 
 pytestmark = pytest.mark.django_db
 

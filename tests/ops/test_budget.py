@@ -9,8 +9,7 @@ import redis
 from sessions_app.paddle import budget
 from sessions_app.paddle.budget import Budget
 from sessions_app.paddle.errors import PaddleRateLimited
-
-from .conftest import PYTHON, ROOT
+from tests.support.harness import PYTHON, ROOT
 
 
 class FakeTime:

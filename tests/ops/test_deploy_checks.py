@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from .conftest import PYTHON, ROOT
+from tests.support.harness import PYTHON, ROOT
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

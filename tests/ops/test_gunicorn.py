@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import TEST_API_KEY
-
-from .conftest import PYTHON, ROOT, production_env
+from tests.support.harness import PYTHON, ROOT
+from tests.support.personas import TEST_API_KEY
+from tests.support.production import production_env
 
 EMAIL = "jo.customer@example.com"
 

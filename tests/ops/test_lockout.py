@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 HOME = "10.0.0.1"
 ELSEWHERE = "10.0.0.2"

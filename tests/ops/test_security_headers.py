@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 EXPECTED_CSP = {
     "default-src": "'self'",

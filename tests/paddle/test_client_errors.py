@@ -11,9 +11,8 @@ from sessions_app.paddle.errors import (
     PaddleRejected,
     PaddleUnavailable,
 )
-from tests.conftest import TEST_API_KEY
-
-from .conftest import StubPaddle, make_client
+from tests.support.paddle import StubPaddle, make_client
+from tests.support.personas import TEST_API_KEY
 
 UNKNOWN_CUSTOMER = "ctm_" + "0" * 26
 

@@ -6,9 +6,8 @@ import pytest
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
 from sessions_app.paddle.errors import PaddleUnavailable
-from tests.conftest import TEST_API_KEY
-
-from .conftest import StubPaddle, make_client
+from tests.support.paddle import StubPaddle, make_client
+from tests.support.personas import TEST_API_KEY
 
 CUSTOMER_ID = "ctm_" + "1" * 26
 SUBSCRIPTION_IDS = [f"sub_{n:026d}" for n in range(30)]

@@ -4,9 +4,8 @@ import pytest
 
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
-from tests.conftest import TEST_API_KEY
-
-from .conftest import StubPaddle, make_client
+from tests.support.paddle import StubPaddle, make_client
+from tests.support.personas import TEST_API_KEY
 
 
 def test_an_email_is_looked_up_exactly_among_active_and_archived_customers(

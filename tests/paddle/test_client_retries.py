@@ -8,8 +8,7 @@ import pytest
 from paddle_emulator import Emulator, EmulatorServer
 from sessions_app.paddle.client import PaddleClient
 from sessions_app.paddle.errors import PaddleRateLimited, PaddleUnavailable
-
-from .conftest import make_client
+from tests.support.paddle import make_client
 
 
 def timed(call):

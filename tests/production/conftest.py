@@ -8,49 +8,14 @@ and the processes see it. Redis and the emulator are reset around every test.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 import redis
-from django.apps import apps
 from django.db import connection
 
-from bench import harness
 from paddle_emulator import Emulator, EmulatorServer, serve
-from sessions_app.roles import sync_roles
-
-# Room for the concurrency test's five link sets per agent, and a limit the rate-limit test reaches.
-LINKS_PER_HOUR = 5
-SMALL_BUDGET = 6
-
-
-@dataclass(frozen=True)
-class Deployment:
-    env: dict[str, str]
-    a: str  # base URL of the first process
-    b: str  # and of the second
-
-
-@dataclass(frozen=True)
-class Deployments:
-    default: Deployment  # PORTAL_SESSIONS_PER_HOUR=LINKS_PER_HOUR
-    busy: Deployment  # a Paddle budget of SMALL_BUDGET a minute, no waiting for room
-
-
-def make_agent(username: str) -> harness.Agent:
-    """A committed user in the agent role, and a browser for them (not yet signed in).
-
-    Hashed for the processes' default hasher (the test run's MD5 is not among theirs).
-    """
-    sync_roles(apps)  # a transactional test's flush empties the groups the migration made
-    harness.create_agents([username])
-    return harness.Agent(username)
-
-
-def seconds_to_next_hour() -> float:
-    now = datetime.now(UTC)
-    return 3600 - (now.minute * 60 + now.second + now.microsecond / 1e6)
+from tests.support import harness
+from tests.support.production import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, Deployments
 
 
 @pytest.fixture(scope="module")

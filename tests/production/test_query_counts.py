@@ -15,7 +15,7 @@ from django.test import Client
 from paddle_emulator import Emulator
 from sessions_app import audit
 from sessions_app.roles import sync_roles
-from tests.helpers import TOKEN_RE
+from tests.support.journey import TOKEN_RE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

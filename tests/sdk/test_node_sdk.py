@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from paddle_emulator import EmulatorServer
-from tests.conftest import TEST_API_KEY
+from tests.support.personas import TEST_API_KEY
 
 NODE_DIR = Path(__file__).parent / "node"
 SDK_VERSION = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["@paddle/paddle-node-sdk"]

@@ -1,4 +1,5 @@
-"""Steps of the agent's journey shared by test packages: confirm, create, read the links page."""
+"""Steps of the agent's journey shared by test packages: confirm, create, read the links page,
+age the last password proof."""
 
 import re
 from collections.abc import Sequence
@@ -8,6 +9,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 from paddle_emulator import Emulator, RecordedRequest
+from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
 
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
@@ -91,3 +93,10 @@ def refuse_audit_inserts(action: str) -> None:
     with connection.cursor() as cursor:
         for statement in statements[connection.vendor]:
             cursor.execute(statement)
+
+
+def age_step_up(client: Client, minutes: int) -> None:
+    """Move the session's last password proof `minutes` into the past."""
+    session = client.session
+    session[stepup.SESSION_KEY] -= minutes * 60
+    session.save()
