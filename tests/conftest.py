@@ -14,6 +14,19 @@ from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.support.audit_bypass import empty_audit_log
 from tests.support.personas import PASSWORD, TEST_API_KEY, make_user
 
+
+# --- Markers ----------------------------------------------------------------------------------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`postgres_only` and `sqlite_only` tests are skipped on any other configured database."""
+    only = {"postgres_only": "postgresql", "sqlite_only": "sqlite"}
+    for item in items:
+        for marker, vendor in only.items():
+            if item.get_closest_marker(marker) is not None and connection.vendor != vendor:
+                item.add_marker(
+                    pytest.mark.skip(reason=f"needs {vendor} (the database is {connection.vendor})")
+                )
+
+
 # --- The network guard: only loopback may be reached from a test. ---------------------------
 _real_connect = socket.socket.connect
 

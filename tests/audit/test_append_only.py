@@ -58,7 +58,8 @@ def test_raw_sql_update_and_delete_are_refused(events: list[AuditEvent]) -> None
     assert unchanged(events)
 
 
-def test_truncate_is_refused_on_postgresql(postgres_only: None, events: list[AuditEvent]) -> None:
+@pytest.mark.postgres_only
+def test_truncate_is_refused_on_postgresql(events: list[AuditEvent]) -> None:
     # Check the deferred foreign keys of this test's inserts now, or PostgreSQL refuses the
     # TRUNCATE for having pending trigger events before ours can run.
     raw_sql("SET CONSTRAINTS ALL IMMEDIATE")

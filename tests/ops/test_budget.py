@@ -10,6 +10,7 @@ from sessions_app.paddle import budget
 from sessions_app.paddle.budget import Budget
 from sessions_app.paddle.errors import PaddleRateLimited
 from tests.support.harness import PYTHON, ROOT
+from tests.support.redis_db import redis_db_url
 
 
 class FakeTime:
@@ -32,10 +33,9 @@ def fake_budget(clock: FakeTime, *, per_minute: int = 5, max_wait: float = 2.0) 
 
 
 @pytest.fixture
-def redis_url(worker_id: str) -> str:
-    """Database 15 on loopback Redis, one below for each further xdist worker: flushed freely."""
-    worker = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-    return f"redis://127.0.0.1:6379/{15 - worker}"
+def redis_url() -> str:
+    """Database 15 of the test Redis, one below for each further xdist worker: flushed freely."""
+    return redis_db_url(15)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from django.db import connection
 from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.support import harness
 from tests.support.production import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, Deployments
+from tests.support.redis_db import REDIS_URL, redis_db_url
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +28,13 @@ def deployment_paddle() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture(scope="module")
-def redis_url(worker_id: str) -> str:
-    """Database 12 on loopback Redis, one below for each further xdist worker."""
-    worker = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-    url = f"redis://127.0.0.1:6379/{12 - worker}"
+def redis_url() -> str:
+    """Database 12 of the test Redis, one below for each further xdist worker."""
+    url = redis_db_url(12)
     try:
         harness.flush_redis(url)
     except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
+        pytest.skip(f"needs Redis at {REDIS_URL}")
     return url
 
 
@@ -45,8 +45,6 @@ def deployments(
     redis_url: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Deployments]:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     tmp = tmp_path_factory.mktemp("production")
     env = harness.app_env(
         database_url=harness.postgres_url(connection.settings_dict),
