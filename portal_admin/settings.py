@@ -20,7 +20,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 def _required(name: str, *, debug_default: str) -> str:
     """A secret: required in production, a fixed development value under DEBUG."""
-    value = env.str(name, default="")
+    value: str = env.str(name, default="")
     if value:
         return value
     if DEBUG:

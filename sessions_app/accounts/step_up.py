@@ -31,7 +31,8 @@ def is_fresh(request: HttpRequest) -> bool:
     proved_at = request.session.get(SESSION_KEY)
     if not isinstance(proved_at, int):
         return False
-    return 0 <= time.time() - proved_at < settings.STEP_UP_MINUTES * 60
+    fresh_for: int = settings.STEP_UP_MINUTES * 60
+    return 0 <= time.time() - proved_at < fresh_for
 
 
 @receiver(user_logged_in, dispatch_uid="sessions_app.accounts.step_up.on_login")
@@ -56,7 +57,7 @@ class StepUpForm(forms.Form):
         self.request = request
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         user = self.request.user
         proved = authenticate(self.request, username=user.get_username(), password=password)
         if proved is None or proved.pk != user.pk:
