@@ -1,14 +1,17 @@
 """Shared fixtures: role personas, the Paddle emulator over loopback HTTP, a network guard."""
 
+import _socket
 import ipaddress
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.support.audit_bypass import empty_audit_log
@@ -31,7 +34,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _real_connect = socket.socket.connect
 
 
-def _guarded_connect(self: socket.socket, address: object) -> None:
+def _guarded_connect(self: _socket.socket, address: Any) -> None:  # Any: as socket.connect takes it
     if self.family in (socket.AF_INET, socket.AF_INET6):
         host = address[0] if isinstance(address, tuple) else str(address)
         try:
@@ -40,12 +43,12 @@ def _guarded_connect(self: socket.socket, address: object) -> None:
             loopback = host == "localhost"
         if not loopback:
             raise RuntimeError(f"test tried to reach {host!r}: only loopback is allowed")
-    _real_connect(self, address)  # type: ignore[arg-type]
+    _real_connect(self, address)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def network_guard() -> Iterator[None]:
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]  # the guard is this very patch
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
@@ -59,10 +62,10 @@ def emulator_server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def emulator(emulator_server: EmulatorServer, settings: object) -> Iterator[Emulator]:
+def emulator(emulator_server: EmulatorServer, settings: Settings) -> Iterator[Emulator]:
     """The emulator, reset, with the app's settings pointing at it."""
-    settings.PADDLE_API_BASE_URL = emulator_server.base_url  # type: ignore[attr-defined]
-    settings.PADDLE_API_KEY = TEST_API_KEY  # type: ignore[attr-defined]
+    settings.PADDLE_API_BASE_URL = emulator_server.base_url
+    settings.PADDLE_API_KEY = TEST_API_KEY
     emulator_server.emulator.reset()
     yield emulator_server.emulator
     emulator_server.emulator.reset()

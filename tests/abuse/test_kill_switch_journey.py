@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.links import kill_switch as killswitch
@@ -16,7 +17,11 @@ SWITCHED_OFF = "Link creation is switched off"
 
 
 def test_the_setting_switches_off_the_confirm_page(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_ENABLED = False
     response = confirm_page(agent_client, customer_id, subscription_ids)
@@ -26,7 +31,11 @@ def test_the_setting_switches_off_the_confirm_page(
 
 
 def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
     settings.PORTAL_SESSIONS_ENABLED = False
@@ -60,7 +69,11 @@ def test_a_manager_switch_refuses_a_confirmed_creation_at_once(
 
 
 def test_a_switched_off_console_asks_no_password_and_uses_no_quota(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     token = confirm(agent_client, customer_id, subscription_ids)

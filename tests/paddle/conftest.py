@@ -1,13 +1,13 @@
 """Clients pointed at the shared emulator, and extra servers for tests that need their own."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from paddle_emulator import Emulator, EmulatorServer, serve
 from sessions_app.paddle.client import PaddleClient
-from tests.support.paddle import make_client
+from tests.support.paddle import StartServer, make_client
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def client(emulator: Emulator, emulator_server: EmulatorServer) -> Iterator[Padd
 
 
 @pytest.fixture
-def start_server() -> Iterator[Callable[[Any], EmulatorServer]]:
+def start_server() -> Iterator[StartServer]:
     """Serves an Emulator of the test's own (special keys, permissions) or a `StubPaddle`."""
     servers: list[EmulatorServer] = []
 

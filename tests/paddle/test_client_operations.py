@@ -4,7 +4,7 @@ import pytest
 
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
-from tests.support.paddle import StubPaddle, make_client
+from tests.support.paddle import StartServer, StubPaddle, make_client
 from tests.support.personas import TEST_API_KEY
 
 
@@ -146,7 +146,7 @@ def test_checking_the_key_returns_paddles_request_id(client: PaddleClient, emula
     assert (request.path, request.query) == ("/customers", {"per_page": "1"})
 
 
-def test_every_request_carries_paddles_headers(start_server) -> None:
+def test_every_request_carries_paddles_headers(start_server: StartServer) -> None:
     customer = {"data": [], "meta": {"request_id": "r-1"}}
     session = {
         "data": {

@@ -39,7 +39,8 @@ def run_drive_script(server: EmulatorServer, plan: dict[str, Any]) -> dict[str, 
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)  # type: ignore[no-any-return]
+    answer: dict[str, Any] = json.loads(completed.stdout)
+    return answer
 
 
 @pytest.fixture(scope="module")

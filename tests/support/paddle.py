@@ -11,6 +11,9 @@ from paddle_emulator import EmulatorServer
 from sessions_app.paddle.client import PaddleClient
 from tests.support.personas import TEST_API_KEY
 
+# The `start_server` fixture: serves an Emulator of the test's own or a StubPaddle.
+StartServer = Callable[[Any], EmulatorServer]
+
 
 class Api:
     """A keep-alive `requests` session aimed at one emulator, with the test key by default."""
