@@ -60,7 +60,7 @@ def main(calls: int) -> None:
 
             return call
 
-        callers = {
+        callers: dict[str, Callable[[], object]] = {
             "bare_requests": bare_call(bare),
             "bare_requests_no_env": bare_call(bare_no_env),
             "client": lambda: client.get_customer(customer_id),

@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
-from bench import harness
 from paddle_emulator import Emulator
+from tests.support import harness
 
 STEPS = ("sign_in", "search", "customer_page", "confirm", "create_links")
 LIMITS = {

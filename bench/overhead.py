@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests
 
-from bench import harness
 from paddle_emulator import Emulator
+from tests.support import harness
 
 GOALS = {"search": 1.10, "customer_page": 1.10, "create_links": 1.15}
 WARM_UP = 5

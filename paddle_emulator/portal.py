@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import cast
 from urllib.parse import urlencode
 
 from .envelopes import Response
@@ -152,8 +153,8 @@ def portal_page(
 
 
 def _products(subscription: Mapping[str, object]) -> str:
-    items = subscription["items"]
-    return ", ".join(str(i["product"]["name"]) for i in items)  # type: ignore[attr-defined,index]
+    items = cast(Sequence[Mapping[str, Mapping[str, object]]], subscription["items"])
+    return ", ".join(str(i["product"]["name"]) for i in items)
 
 
 def _overview(signed_in: str, subscriptions: Sequence[Mapping[str, object]], *, note: str) -> Response:

@@ -5,6 +5,7 @@ default and start-up stops with a clear message when one is missing.
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -20,7 +21,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 def _required(name: str, *, debug_default: str) -> str:
     """A secret: required in production, a fixed development value under DEBUG."""
-    value = env.str(name, default="")
+    value: str = env.str(name, default="")
     if value:
         return value
     if DEBUG:
@@ -229,7 +230,7 @@ PORTAL_SESSIONS_PER_DAY = env.int("PORTAL_SESSIONS_PER_DAY", default=200)
 # logs them.
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {

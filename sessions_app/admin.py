@@ -1,5 +1,7 @@
 """Django admin: the audit log and chain verifications, read-only; the managers' link kill switch."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -9,8 +11,14 @@ from .context import context_of
 from .links import kill_switch as killswitch
 from .models import AuditEvent, ChainVerification, KillSwitch
 
+if TYPE_CHECKING:  # django-stubs makes ModelAdmin generic in its model; at runtime it is not subscriptable
+    _ReadOnlyBase = admin.ModelAdmin[Any]
+    _SwitchBase = admin.ModelAdmin[KillSwitch]
+else:
+    _ReadOnlyBase = _SwitchBase = admin.ModelAdmin
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(_ReadOnlyBase):
     """No add, change or delete (the database would refuse anyway), and no bulk actions."""
 
     actions = None
@@ -49,7 +57,7 @@ class ChainVerificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(KillSwitch)
-class KillSwitchAdmin(admin.ModelAdmin):
+class KillSwitchAdmin(_SwitchBase):
     """The managers' kill switch: one row, changed only through `set_link_creation` (audited)."""
 
     fields = ("enabled", "changed_at", "changed_by")

@@ -1,26 +1,40 @@
 """Shared fixtures: role personas, the Paddle emulator over loopback HTTP, a network guard."""
 
+import _socket
 import ipaddress
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator, EmulatorServer, serve
-from tests.audit.bypass import empty_audit_log
+from tests.support.audit_bypass import empty_audit_log
+from tests.support.personas import PASSWORD, TEST_API_KEY, make_user
 
-TEST_API_KEY = "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst"
-PASSWORD = "correct horse battery staple"
+
+# --- Markers ----------------------------------------------------------------------------------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`postgres_only` and `sqlite_only` tests are skipped on any other configured database."""
+    only = {"postgres_only": "postgresql", "sqlite_only": "sqlite"}
+    for item in items:
+        for marker, vendor in only.items():
+            if item.get_closest_marker(marker) is not None and connection.vendor != vendor:
+                item.add_marker(
+                    pytest.mark.skip(reason=f"needs {vendor} (the database is {connection.vendor})")
+                )
+
 
 # --- The network guard: only loopback may be reached from a test. ---------------------------
 _real_connect = socket.socket.connect
 
 
-def _guarded_connect(self: socket.socket, address: object) -> None:
+def _guarded_connect(self: _socket.socket, address: Any) -> None:  # Any: as socket.connect takes it
     if self.family in (socket.AF_INET, socket.AF_INET6):
         host = address[0] if isinstance(address, tuple) else str(address)
         try:
@@ -29,12 +43,12 @@ def _guarded_connect(self: socket.socket, address: object) -> None:
             loopback = host == "localhost"
         if not loopback:
             raise RuntimeError(f"test tried to reach {host!r}: only loopback is allowed")
-    _real_connect(self, address)  # type: ignore[arg-type]
+    _real_connect(self, address)
 
 
 @pytest.fixture(scope="session", autouse=True)
 def network_guard() -> Iterator[None]:
-    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]  # the guard is this very patch
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
 
@@ -48,10 +62,10 @@ def emulator_server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def emulator(emulator_server: EmulatorServer, settings: object) -> Iterator[Emulator]:
+def emulator(emulator_server: EmulatorServer, settings: Settings) -> Iterator[Emulator]:
     """The emulator, reset, with the app's settings pointing at it."""
-    settings.PADDLE_API_BASE_URL = emulator_server.base_url  # type: ignore[attr-defined]
-    settings.PADDLE_API_KEY = TEST_API_KEY  # type: ignore[attr-defined]
+    settings.PADDLE_API_BASE_URL = emulator_server.base_url
+    settings.PADDLE_API_KEY = TEST_API_KEY
     emulator_server.emulator.reset()
     yield emulator_server.emulator
     emulator_server.emulator.reset()
@@ -77,14 +91,6 @@ def _clear_cache() -> Iterator[None]:
 
 
 # --- Personas ---------------------------------------------------------------------------------
-def make_user(username: str, *, role: str | None = None, **extra: object) -> User:
-    """A user with PASSWORD, in the named role's group (if any)."""
-    user = User.objects.create_user(username=username, password=PASSWORD, **extra)  # type: ignore[arg-type]
-    if role is not None:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 @pytest.fixture
 def agent(db: None) -> User:
     return make_user("agent", role="Support agent")

@@ -7,7 +7,7 @@ To cover a new URL, add its rows here.
 """
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from paddle_emulator import Emulator
@@ -73,8 +73,8 @@ def test_an_anonymous_visitor_is_sent_to_the_sign_in_page(client: Client, emulat
 
 @pytest.mark.django_db
 def test_a_superuser_given_the_agent_role_is_an_agent(
-    client: Client, emulator: Emulator, superuser: object
+    client: Client, emulator: Emulator, superuser: User
 ) -> None:
-    superuser.groups.add(Group.objects.get(name="Support agent"))  # type: ignore[attr-defined]
-    client.force_login(superuser)  # type: ignore[arg-type]
+    superuser.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(superuser)
     assert client.get("/customers/").status_code == 200

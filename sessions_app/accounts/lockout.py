@@ -2,6 +2,7 @@
 
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
@@ -33,7 +34,7 @@ def audit_locked_out(sender: object, *, request: HttpRequest, username: str | No
 
 def retry_at(request: HttpRequest, username: str) -> datetime:
     """When this username may sign in again from this address: the last failure plus the cool-off."""
-    cool_off = get_cool_off(request)
+    cool_off: timedelta = get_cool_off(request)
     last_failure = AccessAttempt.objects.filter(
         username=username, ip_address=getattr(request, "axes_ip_address", None)
     ).aggregate(last=Max("attempt_time"))["last"]
@@ -46,7 +47,7 @@ def _next_minute(moment: datetime) -> datetime:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any] | None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the lockout page with the retry time, 429 and Retry-After."""
     username = get_client_username(request, credentials) or ""

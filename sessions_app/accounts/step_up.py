@@ -58,7 +58,7 @@ class StepUpForm(forms.Form):
         self.request = request
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         user = self.request.user
         proved = authenticate(self.request, username=user.get_username(), password=password)
         if proved is None or proved.pk != user.pk:

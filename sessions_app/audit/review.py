@@ -56,7 +56,7 @@ class AuditFilterForm(forms.Form):
             self.fields[name] = forms.DateField(required=False, label=label, widget=widget)
 
     def clean_customer(self) -> str:
-        value = self.cleaned_data["customer"]
+        value: str = self.cleaned_data["customer"]
         if value and not _CUSTOMER_ID.fullmatch(value) and "@" not in value:
             raise forms.ValidationError(
                 "Enter a customer id (ctm_ and 26 letters or digits) or an email address."

@@ -33,4 +33,5 @@ def is_fresh(proved_at: float | None, *, now: float | None = None) -> bool:
     if proved_at is None:
         return False
     age = (time.time() if now is None else now) - proved_at
-    return 0 <= age < settings.STEP_UP_MINUTES * 60
+    fresh_for: int = settings.STEP_UP_MINUTES * 60
+    return 0 <= age < fresh_for

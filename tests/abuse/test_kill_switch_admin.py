@@ -8,7 +8,7 @@ from paddle_emulator import Emulator
 from sessions_app.context import RequestContext
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent, KillSwitch
-from tests.helpers import assert_refused, confirm, confirm_and_create, confirm_page, create
+from tests.support.journey import assert_refused, confirm, confirm_and_create, confirm_page, create
 
 pytestmark = pytest.mark.django_db
 

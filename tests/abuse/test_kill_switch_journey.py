@@ -3,15 +3,14 @@
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.context import RequestContext
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.helpers import assert_refused, confirm, confirm_page, create
-
-from .conftest import age_step_up
+from tests.support.journey import age_step_up, assert_refused, confirm, confirm_page, create
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +18,11 @@ SWITCHED_OFF = "Link creation is switched off"
 
 
 def test_the_setting_switches_off_the_confirm_page(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.KILL_SWITCH_ON = True
     response = confirm_page(agent_client, customer_id, subscription_ids)
@@ -29,7 +32,11 @@ def test_the_setting_switches_off_the_confirm_page(
 
 
 def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
     settings.KILL_SWITCH_ON = True
@@ -63,7 +70,11 @@ def test_a_manager_switch_refuses_a_confirmed_creation_at_once(
 
 
 def test_a_switched_off_console_asks_no_password_and_uses_no_quota(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     token = confirm(agent_client, customer_id, subscription_ids)

@@ -4,11 +4,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import DatabaseError
 from django.test import RequestFactory
+from pytest_django import Settings
 
 from sessions_app.context import RequestContext, context_of
 from sessions_app.links import kill_switch as killswitch
 from sessions_app.models import AuditEvent, KillSwitch
-from tests.helpers import refuse_audit_inserts
+from tests.support.journey import refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def test_link_creation_is_on_by_default_even_before_the_switch_row_exists() -> N
     assert killswitch.disabled_by() == ""
 
 
-def test_the_setting_switches_link_creation_off(settings) -> None:
+def test_the_setting_switches_link_creation_off(settings: Settings) -> None:
     settings.KILL_SWITCH_ON = True
     assert not killswitch.link_creation_enabled()
     assert killswitch.disabled_by() == killswitch.BY_SETTING
@@ -58,7 +59,7 @@ def test_setting_the_switch_to_its_current_state_records_nothing(manager: User) 
     assert killswitch.get_switch().changed_by is None
 
 
-def test_the_setting_wins_over_a_switch_left_on(manager: User, settings) -> None:
+def test_the_setting_wins_over_a_switch_left_on(manager: User, settings: Settings) -> None:
     killswitch.get_switch()
     settings.KILL_SWITCH_ON = True
     assert killswitch.disabled_by() == killswitch.BY_SETTING

@@ -5,13 +5,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.helpers import confirm, confirm_and_create, create, paddle_posts
-
-from .conftest import age_step_up
+from tests.support.journey import age_step_up, confirm, confirm_and_create, create, paddle_posts
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,11 @@ def test_the_31st_link_creation_in_an_hour_gets_a_429_page_with_the_reset_time(
 
 
 def test_the_day_limit_refuses_until_midnight_utc(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_DAY = 2
     for _ in range(2):
@@ -73,7 +76,7 @@ def test_limits_are_per_agent(
     customer_id: str,
     subscription_ids: list[str],
     emulator: Emulator,
-    settings,
+    settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
@@ -82,7 +85,11 @@ def test_limits_are_per_agent(
 
 
 def test_bad_input_and_refused_passwords_use_no_quota(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     token = confirm(agent_client, customer_id, subscription_ids)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from pytest_django import Settings
 
 from sessions_app.links import limits as ratelimit
 
@@ -27,7 +28,7 @@ def test_the_31st_link_in_an_hour_is_refused_until_the_next_hour(agent: User) ->
     assert ratelimit.check_and_count(agent, now=TEN_TO_ELEVEN + timedelta(seconds=30)).allowed
 
 
-def test_the_day_limit_holds_across_hours_and_resets_at_midnight_utc(agent: User, settings) -> None:
+def test_the_day_limit_holds_across_hours_and_resets_at_midnight_utc(agent: User, settings: Settings) -> None:
     settings.PORTAL_SESSIONS_PER_DAY = 3
     assert all(result.allowed for result in attempts(agent, 2, datetime(2026, 11, 25, 9, tzinfo=UTC)))
     assert ratelimit.check_and_count(agent, now=datetime(2026, 11, 25, 15, tzinfo=UTC)).allowed
@@ -37,7 +38,7 @@ def test_the_day_limit_holds_across_hours_and_resets_at_midnight_utc(agent: User
     assert ratelimit.check_and_count(agent, now=datetime(2026, 11, 26, 0, 0, 1, tzinfo=UTC)).allowed
 
 
-def test_a_refused_attempt_uses_no_quota(agent: User, settings) -> None:
+def test_a_refused_attempt_uses_no_quota(agent: User, settings: Settings) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 2
     settings.PORTAL_SESSIONS_PER_DAY = 3
     results = attempts(agent, 5, TEN_TO_ELEVEN)
@@ -46,20 +47,20 @@ def test_a_refused_attempt_uses_no_quota(agent: User, settings) -> None:
     assert ratelimit.check_and_count(agent, now=TEN_TO_ELEVEN + timedelta(minutes=1)).allowed
 
 
-def test_an_allowed_attempt_reports_the_tightest_window(agent: User, settings) -> None:
+def test_an_allowed_attempt_reports_the_tightest_window(agent: User, settings: Settings) -> None:
     settings.PORTAL_SESSIONS_PER_DAY = 5
     result = ratelimit.check_and_count(agent, now=TEN_TO_ELEVEN)
     assert (result.allowed, result.window, result.remaining) == (True, "day", 4)
 
 
-def test_limits_are_per_agent(agent: User, manager: User, settings) -> None:
+def test_limits_are_per_agent(agent: User, manager: User, settings: Settings) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     assert ratelimit.check_and_count(agent, now=TEN_TO_ELEVEN).allowed
     assert not ratelimit.check_and_count(agent, now=TEN_TO_ELEVEN).allowed
     assert ratelimit.check_and_count(manager, now=TEN_TO_ELEVEN).allowed
 
 
-def test_concurrent_attempts_never_exceed_the_limit(agent: User, settings) -> None:
+def test_concurrent_attempts_never_exceed_the_limit(agent: User, settings: Settings) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 30
     results: list[ratelimit.LimitResult] = []
     lock = threading.Lock()

@@ -3,11 +3,12 @@
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.helpers import (
+from tests.support.journey import (
+    age_step_up,
     assert_refused,
     confirm,
     confirm_and_create,
@@ -16,8 +17,7 @@ from tests.helpers import (
     paddle_posts,
     token_of,
 )
-
-from .conftest import age_step_up
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,11 @@ def test_signing_in_through_the_login_page_counts_as_a_fresh_proof(
 
 
 def test_a_stale_proof_makes_the_confirm_page_ask_for_the_password(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     page = confirm_page(agent_client, customer_id, subscription_ids)
@@ -54,7 +58,11 @@ def test_a_stale_proof_makes_the_confirm_page_ask_for_the_password(
 
 
 def test_a_wrong_password_is_refused_audited_and_never_reaches_paddle(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     token = confirm(agent_client, customer_id, subscription_ids)
@@ -75,7 +83,11 @@ def test_a_wrong_password_is_refused_audited_and_never_reaches_paddle(
 
 
 def test_a_missing_password_is_refused_when_the_proof_is_stale(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     response = confirm_and_create(agent_client, customer_id, subscription_ids)
@@ -83,7 +95,11 @@ def test_a_missing_password_is_refused_when_the_proof_is_stale(
 
 
 def test_after_a_typo_the_same_confirmation_works_with_the_right_password(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     token = confirm(agent_client, customer_id, subscription_ids)
@@ -96,7 +112,11 @@ def test_after_a_typo_the_same_confirmation_works_with_the_right_password(
 
 
 def test_the_right_password_steps_up_and_creates_in_one_post_and_stays_fresh(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     token = confirm(agent_client, customer_id, subscription_ids)
@@ -113,7 +133,11 @@ def test_the_right_password_steps_up_and_creates_in_one_post_and_stays_fresh(
 
 
 def test_step_up_can_be_switched_off(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     settings.STEP_UP_REQUIRED = False
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
@@ -122,7 +146,11 @@ def test_step_up_can_be_switched_off(
 
 
 def test_repeated_wrong_passwords_lock_the_agent_out_of_step_up(
-    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, settings
+    agent_client: Client,
+    customer_id: str,
+    subscription_ids: list[str],
+    emulator: Emulator,
+    settings: Settings,
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     token = confirm(agent_client, customer_id, subscription_ids)

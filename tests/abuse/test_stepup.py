@@ -5,18 +5,20 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.backends.db import SessionStore
 from django.http import HttpRequest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from pytest_django import Settings
 
 from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
-def request_as(user: User, session: SessionStore | None = None) -> HttpRequest:
+def request_as(user: User, session: SessionBase | None = None) -> HttpRequest:
     request = RequestFactory().post("/", REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="pytest")
     request.user = user
     request.session = session if session is not None else SessionStore()
@@ -27,12 +29,12 @@ def test_a_session_without_any_proof_is_stale(agent: User) -> None:
     assert not stepup.is_fresh(request_as(agent))
 
 
-def test_signing_in_counts_as_a_fresh_proof(client, agent: User) -> None:
+def test_signing_in_counts_as_a_fresh_proof(client: Client, agent: User) -> None:
     client.force_login(agent)
     assert stepup.is_fresh(request_as(agent, client.session))
 
 
-def test_a_proof_older_than_step_up_minutes_is_stale(agent: User, settings) -> None:
+def test_a_proof_older_than_step_up_minutes_is_stale(agent: User, settings: Settings) -> None:
     request = request_as(agent)
     request.session[stepup.SESSION_KEY] = int(time.time()) - settings.STEP_UP_MINUTES * 60 - 1
     assert not stepup.is_fresh(request)
@@ -40,7 +42,7 @@ def test_a_proof_older_than_step_up_minutes_is_stale(agent: User, settings) -> N
     assert stepup.is_fresh(request)
 
 
-def test_step_up_can_be_switched_off_by_setting(agent: User, settings) -> None:
+def test_step_up_can_be_switched_off_by_setting(agent: User, settings: Settings) -> None:
     settings.STEP_UP_REQUIRED = False
     assert stepup.is_fresh(request_as(agent))
 
@@ -77,7 +79,7 @@ def test_a_missing_password_is_refused_with_a_clear_message(agent: User) -> None
 
 
 def test_an_agent_locked_out_by_failures_cannot_step_up_even_with_the_right_password(
-    agent: User, settings
+    agent: User, settings: Settings
 ) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT):
         stepup.step_up(request_as(agent), {"password": "guess"})

@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from .conftest import make_event, signed_in
+from tests.support.audit_events import make_event
+from tests.support.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/sessions_app/auditevent/"

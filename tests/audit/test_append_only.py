@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from sessions_app.models import AuditEvent
-
-from .bypass import raw_sql
-from .conftest import make_event
+from tests.support.audit_bypass import raw_sql
+from tests.support.audit_events import make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +58,8 @@ def test_raw_sql_update_and_delete_are_refused(events: list[AuditEvent]) -> None
     assert unchanged(events)
 
 
-def test_truncate_is_refused_on_postgresql(postgres_only: None, events: list[AuditEvent]) -> None:
+@pytest.mark.postgres_only
+def test_truncate_is_refused_on_postgresql(events: list[AuditEvent]) -> None:
     # Check the deferred foreign keys of this test's inserts now, or PostgreSQL refuses the
     # TRUNCATE for having pending trigger events before ours can run.
     raw_sql("SET CONSTRAINTS ALL IMMEDIATE")

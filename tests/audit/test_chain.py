@@ -12,9 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from sessions_app.audit.chain import verify_chain
 from sessions_app.audit.record import HASHED_FIELDS, canonical_json
 from sessions_app.models import AuditEvent, ChainVerification
-
-from .bypass import raw_sql, triggers_dropped
-from .conftest import make_event
+from tests.support.audit_bypass import raw_sql, triggers_dropped
+from tests.support.audit_events import make_event
 
 pytestmark = pytest.mark.django_db
 TABLE = "sessions_app_auditevent"

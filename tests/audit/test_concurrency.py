@@ -11,6 +11,7 @@ from django.db import connection
 
 from sessions_app.audit.chain import verify_chain
 from sessions_app.models import AuditEvent
+from tests.support.harness import postgres_url
 
 pytestmark = pytest.mark.slow
 EVENTS_EACH = 25
@@ -30,15 +31,8 @@ def run_writers(count: int, database_url: str) -> None:
     assert [writer.wait(timeout=120) for writer in writers] == [0] * count
 
 
-def postgres_url(db: dict) -> str:
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.mark.postgres_only
 def test_eight_processes_appending_on_postgresql_keep_one_valid_chain(transactional_db: None) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     run_writers(8, postgres_url(connection.settings_dict))
     report = verify_chain()
     assert report.ok, report.problem
@@ -47,10 +41,9 @@ def test_eight_processes_appending_on_postgresql_keep_one_valid_chain(transactio
     assert per_writer == 8
 
 
+@pytest.mark.sqlite_only
 def test_four_processes_appending_on_sqlite_keep_one_valid_chain(tmp_path: Path) -> None:
     """Its own database file, since the test database is in memory and private to this process."""
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("the SQLite run covers this")
     url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": url}
     manage = [sys.executable, "manage.py"]

@@ -11,13 +11,15 @@ from django.test import Client
 
 from sessions_app.audit.export import COLUMNS, csv_chunks, safe_cell
 from sessions_app.models import AuditEvent
-
-from .conftest import make_event, signed_in
+from tests.support.audit_events import make_event
+from tests.support.personas import signed_in
+from tests.support.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def rows_of(response: StreamingHttpResponse) -> list[list[str]]:
+def rows_of(response: ClientResponse) -> list[list[str]]:
+    assert isinstance(response, StreamingHttpResponse)
     text = b"".join(response.streaming_content).decode("utf-8")
     return list(csv.reader(io.StringIO(text)))
 

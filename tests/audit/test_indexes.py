@@ -17,9 +17,8 @@ from sessions_app.audit.review import (
     visible_events,
 )
 from sessions_app.models import AuditEvent
-
-from .bypass import raw_sql
-from .conftest import make_event
+from tests.support.audit_bypass import raw_sql
+from tests.support.audit_events import make_event
 
 CUSTOMER = "ctm_01h8441jn5pcwrfhwh78jqt8hk"
 TODAY = timezone.now().date()
@@ -34,9 +33,11 @@ FILTERS: list[dict[str, Any]] = [
     {"action": "customer.view", "from": TODAY - timedelta(days=7)},
 ]
 
+pytestmark = pytest.mark.postgres_only
+
 
 @pytest.fixture
-def no_seq_scans(postgres_only: None) -> None:
+def no_seq_scans(db: None) -> None:
     """Make a sequential scan the planner's last resort, so one in a plan means no index fits."""
     for i in range(3):
         make_event(customer_id=CUSTOMER, customer_email="ann@example.com", actor_username=f"u{i}")

@@ -7,17 +7,17 @@ from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from pytest_django import Settings
 
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
-
-from .conftest import make_event
+from tests.support.audit_events import make_event
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 def last_event() -> AuditEvent:
-    return AuditEvent.objects.order_by("-seq").first()
+    return AuditEvent.objects.latest("seq")
 
 
 def test_signing_in_is_recorded_with_address_and_truncated_user_agent(client: Client, agent: User) -> None:
@@ -66,14 +66,16 @@ def test_signing_out_is_recorded(client: Client, agent: User) -> None:
 
 
 def test_a_forwarded_address_is_ignored_unless_its_header_is_trusted(
-    client: Client, agent: User, settings: object
+    client: Client, agent: User, settings: Settings
 ) -> None:
-    headers = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "192.0.2.44, 10.0.0.1"}
+    def open_the_log() -> None:
+        client.get("/audit/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="192.0.2.44, 10.0.0.1")
+
     client.force_login(agent)
-    client.get("/audit/", **headers)
+    open_the_log()
     assert last_event().client_ip == "10.0.0.5"
-    settings.TRUSTED_PROXY_IP_HEADER = "HTTP_X_FORWARDED_FOR"  # type: ignore[attr-defined]
-    client.get("/audit/", **headers)
+    settings.TRUSTED_PROXY_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    open_the_log()
     assert last_event().client_ip == "192.0.2.44"
 
 

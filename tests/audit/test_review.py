@@ -2,11 +2,11 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -14,16 +14,17 @@ from django.utils import timezone
 from sessions_app.audit.chain import save_result, verify_chain
 from sessions_app.audit.chart import daily_counts
 from sessions_app.models import AuditEvent
-
-from .bypass import raw_sql, triggers_dropped
-from .conftest import make_event, signed_in
+from tests.support.audit_bypass import raw_sql, triggers_dropped
+from tests.support.audit_events import make_event
+from tests.support.personas import signed_in
+from tests.support.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 CUSTOMER = "ctm_01h8441jn5pcwrfhwh78jqt8hk"
 OTHER_CUSTOMER = "ctm_01h8441jn5pcwrfhwh78jqt8zz"
 
 
-def seqs(response: HttpResponse) -> list[int]:
+def seqs(response: ClientResponse) -> list[int]:
     return [event.seq for event in response.context["page"].events]
 
 
@@ -79,7 +80,7 @@ def test_managers_and_auditors_see_everyones_events(
 
 def test_opening_the_log_is_itself_audited_with_its_filters(client: Client, manager: User) -> None:
     signed_in(client, manager).get("/audit/", {"action": "customer.view", "customer": CUSTOMER})
-    event = AuditEvent.objects.order_by("-seq").first()
+    event = AuditEvent.objects.latest("seq")
     assert (event.action, event.actor, event.outcome) == ("audit.view", manager, "success")
     assert event.details == {"filters": {"action": "customer.view", "customer": CUSTOMER}, "before": None}
 
@@ -127,14 +128,18 @@ def test_each_filter_narrows_the_table(
     assert set(seqs(response)) == {varied[name].seq for name in expected}
 
 
-def test_the_date_range_includes_both_end_days(client: Client, manager: User, varied: dict) -> None:
+def test_the_date_range_includes_both_end_days(
+    client: Client, manager: User, varied: dict[str, AuditEvent]
+) -> None:
     today = timezone.now().date()
     params = {"from": str(today - timedelta(days=2)), "to": str(today - timedelta(days=1))}
     response = signed_in(client, manager).get("/audit/", params)
     assert set(seqs(response)) == {varied["view"].seq, varied["failed"].seq}
 
 
-def test_a_range_with_no_events_shows_none(client: Client, manager: User, varied: dict) -> None:
+def test_a_range_with_no_events_shows_none(
+    client: Client, manager: User, varied: dict[str, AuditEvent]
+) -> None:
     response = signed_in(client, manager).get("/audit/", {"from": "2020-01-01", "to": "2020-01-31"})
     assert seqs(response) == []
     assert "No event matches these filters." in response.content.decode()
@@ -153,7 +158,9 @@ def test_a_range_with_no_events_shows_none(client: Client, manager: User, varied
         ({"before": "0"}, "greater than or equal to 1"),
     ],
 )
-def test_bad_filters_get_a_clear_400(client: Client, manager: User, params: dict, message: str) -> None:
+def test_bad_filters_get_a_clear_400(
+    client: Client, manager: User, params: dict[str, str], message: str
+) -> None:
     response = signed_in(client, manager).get("/audit/", params)
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -285,7 +292,7 @@ def test_the_detail_page_shows_every_field(client: Client, manager: User, agent:
 def test_the_detail_page_links_the_events_of_the_same_attempt(
     client: Client, manager: User, agent: User
 ) -> None:
-    fields = {"actor": agent, "customer_id": CUSTOMER}
+    fields: dict[str, Any] = {"actor": agent, "customer_id": CUSTOMER}
     requested = make_event(action="portal_session.requested", details={"attempt": "a1"}, **fields)
     make_event(action="portal_session.requested", details={"attempt": "a2"}, **fields)
     created = make_event(
@@ -299,7 +306,7 @@ def test_without_an_attempt_id_the_paddle_session_or_a_time_window_links_events(
     client: Client, manager: User, agent: User
 ) -> None:
     now = timezone.now()
-    fields = {"actor": agent, "customer_id": CUSTOMER}
+    fields: dict[str, Any] = {"actor": agent, "customer_id": CUSTOMER}
     make_event(action="portal_session.requested", at=now - timedelta(minutes=10), **fields)
     requested = make_event(action="portal_session.requested", at=now, **fields)
     failed = make_event(
@@ -313,7 +320,7 @@ def test_without_an_attempt_id_the_paddle_session_or_a_time_window_links_events(
 def test_opening_an_event_is_audited(client: Client, manager: User) -> None:
     event = make_event()
     signed_in(client, manager).get(f"/audit/{event.seq}/")
-    latest = AuditEvent.objects.order_by("-seq").first()
+    latest = AuditEvent.objects.latest("seq")
     assert (latest.action, latest.details) == ("audit.view", {"seq": event.seq})
 
 

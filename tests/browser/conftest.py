@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.conftest import PASSWORD, make_user
+from tests.support.personas import make_user
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # are still synchronous and safe.
@@ -53,11 +53,3 @@ def browser_agent(transactional_db: None) -> User:
     """An agent in a database that a transactional test may have flushed: roles are made again first."""
     call_command("bootstrap_roles", stdout=io.StringIO())
     return make_user("agent", role="Support agent")
-
-
-def sign_in(page: Page, base_url: str, *, username: str = "agent") -> None:
-    page.goto(f"{base_url}/customers/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/customers/")

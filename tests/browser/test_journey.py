@@ -4,13 +4,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import BrowserContext, Dialog, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Dialog, Page, expect
 from playwright.sync_api import Error as PlaywrightError
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from paddle_emulator import Emulator
-from tests.helpers import paddle_posts
-
-from .conftest import sign_in
+from tests.support.browser import sign_in
+from tests.support.journey import paddle_posts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,9 +37,9 @@ def create_overview_link(page: Page, base_url: str, customer_id: str) -> None:
 
 
 def test_an_agent_signs_in_searches_ticks_confirms_and_gets_links_once(
-    page: Page, context: BrowserContext, live_server: object, emulator: Emulator, browser_agent: User
+    page: Page, context: BrowserContext, live_server: LiveServer, emulator: Emulator, browser_agent: User
 ) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     customer_id = emulator.examples()["all_statuses"]
     sign_in(page, base)
 
@@ -89,9 +90,9 @@ def test_an_agent_signs_in_searches_ticks_confirms_and_gets_links_once(
 
 
 def test_back_and_forward_do_not_bring_the_links_back(
-    page: Page, live_server: object, emulator: Emulator, browser_agent: User
+    page: Page, live_server: LiveServer, emulator: Emulator, browser_agent: User
 ) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     create_overview_link(page, base, emulator.examples()["no_subscriptions"])
 
     page.click("text=Back to the customer")
@@ -103,31 +104,31 @@ def test_back_and_forward_do_not_bring_the_links_back(
 
 
 def test_the_links_disappear_from_the_page_after_the_visible_time(
-    page: Page, live_server: object, emulator: Emulator, browser_agent: User, settings: object
+    page: Page, live_server: LiveServer, emulator: Emulator, browser_agent: User, settings: Settings
 ) -> None:
-    settings.PORTAL_LINKS_VISIBLE_SECONDS = 1  # type: ignore[attr-defined]
-    base = live_server.url  # type: ignore[attr-defined]
+    settings.PORTAL_LINKS_VISIBLE_SECONDS = 1
+    base = live_server.url
     create_overview_link(page, base, emulator.examples()["no_subscriptions"])
     expect(page.locator(PORTAL_LINKS)).to_have_count(0, timeout=3000)
     expect(page.locator("#links-hidden")).to_be_visible()
 
 
 def test_live_search_explains_a_malformed_id_without_asking_paddle(
-    page: Page, live_server: object, emulator: Emulator, browser_agent: User
+    page: Page, live_server: LiveServer, emulator: Emulator, browser_agent: User
 ) -> None:
-    sign_in(page, live_server.url)  # type: ignore[attr-defined]
+    sign_in(page, live_server.url)
     page.locator("#q").press_sequentially("ctm_123", delay=20)
     expect(page.locator("#customer-results")).to_contain_text("looks like a Paddle id but is not one")
     assert emulator.requests == []
 
 
 def test_the_plain_forms_work_without_javascript(
-    browser: object, live_server: object, emulator: Emulator, browser_agent: User
+    browser: Browser, live_server: LiveServer, emulator: Emulator, browser_agent: User
 ) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     customer_id = emulator.examples()["all_statuses"]
     email = emulator.customer(customer_id)["email"]
-    context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
+    context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         page.set_default_timeout(5000)
@@ -147,9 +148,9 @@ def test_the_plain_forms_work_without_javascript(
 
 
 def test_a_customer_name_with_html_is_shown_as_text_never_run(
-    page: Page, live_server: object, emulator: Emulator, browser_agent: User
+    page: Page, live_server: LiveServer, emulator: Emulator, browser_agent: User
 ) -> None:
-    base = live_server.url  # type: ignore[attr-defined]
+    base = live_server.url
     customer_id = emulator.examples()["html_name"]
     name = emulator.customer(customer_id)["name"]
     fail_on_dialog(page)

@@ -4,27 +4,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from paddle_emulator import Emulator, EmulatorServer, serve
-from tests.conftest import TEST_API_KEY
-
-
-class Api:
-    """A keep-alive `requests` session aimed at one emulator, with the test key by default."""
-
-    def __init__(self, server: EmulatorServer, key: str | None = TEST_API_KEY) -> None:
-        self.base_url = server.base_url
-        self.emulator = server.emulator
-        self.session = requests.Session()
-        if key is not None:
-            self.session.headers["Authorization"] = f"Bearer {key}"
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.get(self.base_url + path, timeout=5, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.post(self.base_url + path, timeout=5, **kwargs)
+from tests.support.paddle import Api
+from tests.support.personas import TEST_API_KEY
 
 
 @pytest.fixture

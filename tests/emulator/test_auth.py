@@ -5,9 +5,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import TEST_API_KEY
-
-from .conftest import Api
+from tests.support.paddle import Api
+from tests.support.personas import TEST_API_KEY
 
 
 def error_of(response: requests.Response) -> tuple[int, str]:

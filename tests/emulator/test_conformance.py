@@ -2,6 +2,7 @@
 fields Paddle's own examples have (paddle-fixtures/)."""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -13,8 +14,7 @@ from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 SHARED = Path(__file__).resolve().parent.parent / "contract"
 FIXTURES = SHARED / "paddle-fixtures"
@@ -109,7 +109,7 @@ def test_portal_sessions_conform(spec: OpenAPI, api: Api, emulator: Emulator, co
     assert [s["id"] for s in body["data"]["urls"]["subscriptions"]] == ids
 
 
-ERROR_REQUESTS = {
+ERROR_REQUESTS: dict[str, Callable[[Api], requests.Response]] = {
     "authentication_missing": lambda api: requests.get(api.base_url + "/customers", timeout=5),
     "authentication_malformed": lambda api: requests.get(
         api.base_url + "/customers", headers={"Authorization": "Basic abc"}, timeout=5
@@ -176,7 +176,8 @@ def _all_pages(api: Api, path: str, **params: object) -> list[dict[str, Any]]:
     while body["meta"]["pagination"]["has_more"]:
         body = api.session.get(body["meta"]["pagination"]["next"], timeout=5).json()
         items += body["data"]
-    return items
+    pages: list[dict[str, Any]] = items
+    return pages
 
 
 def test_customer_fields_cover_the_fixtures(api: Api) -> None:

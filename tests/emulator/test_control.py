@@ -3,8 +3,7 @@
 import requests
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 
 def test_faults_can_be_added_over_http(api: Api) -> None:

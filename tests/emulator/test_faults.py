@@ -8,8 +8,7 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 
 def test_an_error_fault_answers_with_paddles_envelope(api: Api, emulator: Emulator) -> None:

@@ -8,8 +8,7 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 
 def links_for(api: Api, example: str, statuses: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -17,7 +16,8 @@ def links_for(api: Api, example: str, statuses: tuple[str, ...] = ()) -> dict[st
     ids = [s["id"] for s in api.emulator.subscriptions_of(customer) if s["status"] in statuses]
     response = api.post(f"/customers/{customer}/portal-sessions", json={"subscription_ids": ids})
     assert response.status_code == 201
-    return response.json()["data"]["urls"]  # type: ignore[no-any-return]
+    urls: dict[str, Any] = response.json()["data"]["urls"]
+    return urls
 
 
 def open_link(url: str) -> requests.Response:

@@ -6,8 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from paddle_emulator import Emulator
-
-from .conftest import Api
+from tests.support.paddle import Api
 
 ZEROS = "0" * 26
 
@@ -80,7 +79,8 @@ def invalid_fields(response: Any) -> list[dict[str, str]]:
     assert response.status_code == 400, response.text
     error = response.json()["error"]
     assert error["code"] == "invalid_field"
-    return error["errors"]  # type: ignore[no-any-return]
+    errors: list[dict[str, str]] = error["errors"]
+    return errors
 
 
 def test_more_than_25_subscriptions_is_invalid_field(api: Api, emulator: Emulator) -> None:

@@ -5,7 +5,7 @@ from collections import Counter
 
 from paddle_emulator import Emulator
 from paddle_emulator.seed import build_dataset
-from tests.conftest import TEST_API_KEY
+from tests.support.personas import TEST_API_KEY
 
 CUSTOMER_ID = re.compile(r"^ctm_[a-z\d]{26}$")
 SUBSCRIPTION_ID = re.compile(r"^sub_[a-z\d]{26}$")

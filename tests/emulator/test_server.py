@@ -15,9 +15,8 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator, serve
-from tests.conftest import TEST_API_KEY
-
-from .conftest import Api
+from tests.support.paddle import Api
+from tests.support.personas import TEST_API_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,8 +79,10 @@ def test_the_command_prints_the_examples_and_serves_until_interrupted(command: l
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         output = _read_until(process, "Ctrl-C to stop.", timeout=30)
-        base_url = re.search(r"serving (http://\S+)", output).group(1)  # type: ignore[union-attr]
-        api_key = re.search(r"API key: (\S+)", output).group(1)  # type: ignore[union-attr]
+        serving, key = re.search(r"serving (http://\S+)", output), re.search(r"API key: (\S+)", output)
+        assert serving is not None, output
+        assert key is not None, output
+        base_url, api_key = serving.group(1), key.group(1)
         examples = Emulator(api_key).examples()
         for customer_id in examples.values():
             assert customer_id in output

@@ -7,7 +7,7 @@ from django.utils.html import escape
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.helpers import confirm, confirm_page, create, token_of
+from tests.support.journey import confirm, confirm_page, create, token_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.helpers import confirm, create, paddle_posts, portal_links, refuse_audit_inserts
+from tests.support.journey import confirm, create, paddle_posts, portal_links, refuse_audit_inserts
 
 pytestmark = pytest.mark.django_db
 

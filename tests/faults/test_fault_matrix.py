@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.helpers import confirm, create
+from tests.support.journey import confirm, create
+from tests.support.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ FAULTS = {
     "slow-body": Fault({"kind": "slow_body", "latency_ms": 2000}, 504, TOO_SLOW, TIMED_OUT, False),
 }
 
-Send = Callable[[], HttpResponse]
+Send = Callable[[], ClientResponse]
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,9 @@ def _audit_trail(page: Page, fault: Fault) -> list[AuditEvent]:
 
 
 @pytest.fixture
-def fast_paddle(settings: object) -> None:
-    settings.PADDLE_READ_TIMEOUT = 0.3  # type: ignore[attr-defined]
-    settings.PADDLE_DEADLINE = 1.0  # type: ignore[attr-defined]
+def fast_paddle(settings: Settings) -> None:
+    settings.PADDLE_READ_TIMEOUT = 0.3
+    settings.PADDLE_DEADLINE = 1.0
 
 
 @pytest.mark.usefixtures("fast_paddle")
@@ -133,13 +134,13 @@ def test_paddle_fault_gives_clear_page(
     emulator: Emulator,
     customer_id: str,
     subscription_ids: list[str],
-    settings: object,
+    settings: Settings,
 ) -> None:
     page, fault = PAGES[page_name], FAULTS[fault_name]
     send = page.prepare(agent_client, customer_id, subscription_ids)
-    paddle_url = settings.PADDLE_API_BASE_URL  # type: ignore[attr-defined]
+    paddle_url = settings.PADDLE_API_BASE_URL
     if fault.options is None:
-        settings.PADDLE_API_BASE_URL = _closed_port_url()  # type: ignore[attr-defined]
+        settings.PADDLE_API_BASE_URL = _closed_port_url()
     else:
         emulator.add_fault(page.fault_path, method=page.fault_method, times=None, **fault.options)  # type: ignore[arg-type]
 
@@ -162,6 +163,6 @@ def test_paddle_fault_gives_clear_page(
     else:
         assert failure.paddle_request_id == ""
 
-    settings.PADDLE_API_BASE_URL = paddle_url  # type: ignore[attr-defined]
+    settings.PADDLE_API_BASE_URL = paddle_url
     emulator.reset()
     assert page.prepare(agent_client, customer_id, subscription_ids)().status_code == 200

@@ -1,16 +1,17 @@
 """Fuzz-suite fixtures (no quota or budget in the way of many cases) and the count of cases run."""
 
 import pytest
+from pytest_django import Settings
 
 from .fuzzing import CASES
 
 
 @pytest.fixture(autouse=True)
-def _no_limits_in_the_way(settings: object) -> None:
+def _no_limits_in_the_way(settings: Settings) -> None:
     """Hundreds of cases in one test must not meet the Paddle budget or the per-agent link quota."""
-    settings.PADDLE_BUDGET_PER_MINUTE = 1_000_000  # type: ignore[attr-defined]
-    settings.PORTAL_SESSIONS_PER_HOUR = 1_000_000  # type: ignore[attr-defined]
-    settings.PORTAL_SESSIONS_PER_DAY = 1_000_000  # type: ignore[attr-defined]
+    settings.PADDLE_BUDGET_PER_MINUTE = 1_000_000
+    settings.PORTAL_SESSIONS_PER_HOUR = 1_000_000
+    settings.PORTAL_SESSIONS_PER_DAY = 1_000_000
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

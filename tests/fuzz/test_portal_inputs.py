@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from paddle_emulator import Emulator
 from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
-from tests.helpers import confirm, confirm_page, create, paddle_posts
+from tests.support.journey import confirm, confirm_page, create, paddle_posts
 
 from .fuzzing import fuzz
 from .paddle_checks import SUBSCRIPTION_ID, violations

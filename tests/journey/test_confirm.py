@@ -1,11 +1,13 @@
 """Step 4: the confirm page says what will be created, asks for a reason and changes nothing."""
 
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent, SpentConfirmation
-from tests.helpers import TOKEN_RE, confirm_page, paddle_posts
+from tests.support.journey import TOKEN_RE, confirm_page, paddle_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,7 @@ def test_bad_ticks_are_refused_without_asking_paddle(
     emulator: Emulator,
     customer_id: str,
     subscription_ids: list[str],
-    make_ids,
+    make_ids: Callable[[list[str]], list[str]],
     message: str,
 ) -> None:
     response = confirm_page(agent_client, customer_id, make_ids(subscription_ids))

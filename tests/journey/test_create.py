@@ -8,12 +8,13 @@ from unittest import mock
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app import audit
 from sessions_app.links import confirmation
 from sessions_app.models import AuditEvent
-from tests.helpers import (
+from tests.support.journey import (
     assert_refused,
     confirm,
     create,
@@ -26,7 +27,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_links_are_shown_once_with_copy_buttons_and_safe_attributes(
-    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str], settings: object
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    settings: Settings,
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
     response = create(agent_client, customer_id, subscription_ids, token=token)
@@ -60,6 +65,7 @@ def test_creating_links_calls_paddle_once_and_audits_request_and_result(
     create(agent_client, customer_id, subscription_ids, token=token, reason="TICKET-42 wants to cancel")
     [post] = paddle_posts(emulator)
     assert post.path == f"/customers/{customer_id}/portal-sessions"
+    assert isinstance(post.body, dict)
     assert sorted(post.body["subscription_ids"]) == sorted(subscription_ids)
     requested, created = AuditEvent.objects.filter(action__startswith="portal_session.").order_by("seq")
     assert requested.action == "portal_session.requested"
@@ -89,7 +95,8 @@ def test_a_second_submit_creates_nothing_and_says_so(
 
 
 def _other_customer_subscription(emulator: Emulator) -> str:
-    return emulator.subscriptions_of(emulator.examples()["html_name"])[0]["id"]
+    subscription_id: str = emulator.subscriptions_of(emulator.examples()["html_name"])[0]["id"]
+    return subscription_id
 
 
 # Each case: how to build the submission from (owned subscription ids, a valid token, the emulator),
@@ -192,7 +199,11 @@ def test_a_bad_submission_is_refused_with_a_message_and_no_paddle_write(
 
 
 def test_an_expired_confirmation_is_refused(
-    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str], settings: object
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    settings: Settings,
 ) -> None:
     eleven_minutes_ago = time.time() - settings.CONFIRMATION_TOKEN_SECONDS - 60
     with mock.patch("django.core.signing.time.time", return_value=eleven_minutes_ago):

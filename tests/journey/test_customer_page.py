@@ -1,9 +1,11 @@
 """Step 3: the customer page with every subscription, and what Paddle failures look like."""
 
 import time
+from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
@@ -101,7 +103,12 @@ def test_a_malformed_customer_id_never_reaches_paddle(agent_client: Client, emul
     ],
 )
 def test_paddle_failures_get_a_clear_page_never_a_500(
-    agent_client: Client, emulator: Emulator, customer_id: str, fault: dict, status: int, message: str
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    fault: dict[str, Any],
+    status: int,
+    message: str,
 ) -> None:
     emulator.add_fault("*", **fault)
     response = agent_client.get(f"/customers/{customer_id}/")
@@ -127,7 +134,7 @@ def test_a_rate_limited_answer_says_when_to_retry(
 
 
 def test_a_timeout_is_a_504(
-    agent_client: Client, emulator: Emulator, customer_id: str, settings: object
+    agent_client: Client, emulator: Emulator, customer_id: str, settings: Settings
 ) -> None:
     settings.PADDLE_READ_TIMEOUT = 0.2
     settings.PADDLE_DEADLINE = 0.5

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from paddle_emulator import Emulator
-from tests.helpers import confirm, create, portal_links
+from tests.support.journey import confirm, create, portal_links
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def _database_text() -> Iterator[str]:
 
 
 def _cache_text() -> Iterator[str]:
-    for key, value in cache._cache.items():  # type: ignore[attr-defined]  (LocMemCache, as in tests)
+    for key, value in cache._cache.items():  # type: ignore[attr-defined]  # LocMemCache's private store (the tests' cache)
         yield key
         yield repr(value)
         yield repr(pickle.loads(value))  # noqa: S301 (our own cache)

@@ -5,11 +5,12 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
+from tests.support.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
 
 
-def search(client: Client, query: str, *, htmx: bool = False) -> object:
+def search(client: Client, query: str, *, htmx: bool = False) -> ClientResponse:
     headers = {"HX-Request": "true"} if htmx else {}
     return client.get("/customers/", {"q": query}, headers=headers)
 

@@ -1,5 +1,6 @@
 """Step 1: signing in, and sessions that end after 30 idle minutes."""
 
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from unittest import mock
 
@@ -8,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_a_session_lives_while_used_and_ends_after_30_idle_minutes(client: Clien
     client.post("/accounts/login/", {"username": "agent", "password": PASSWORD})
     start = timezone.now()
 
-    def at(minutes: float) -> mock._patch:
+    def at(minutes: float) -> AbstractContextManager[object]:
         return mock.patch("django.utils.timezone.now", return_value=start + timedelta(minutes=minutes))
 
     with at(29):

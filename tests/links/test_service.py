@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.accounts import step_up
@@ -22,7 +22,7 @@ from sessions_app.context import RequestContext
 from sessions_app.links import confirmation, service
 from sessions_app.links.refusals import LinkRefusal
 from sessions_app.models import AuditEvent
-from tests.helpers import create, paddle_posts
+from tests.support.journey import create, paddle_posts
 
 pytestmark = pytest.mark.django_db
 

@@ -2,15 +2,17 @@
 
 import subprocess
 import time
+from collections.abc import Iterator
 
 import pytest
 import redis
+from pytest_django import Settings
 
 from sessions_app.paddle import budget
 from sessions_app.paddle.budget import Budget
 from sessions_app.paddle.errors import PaddleRateLimited
-
-from .conftest import PYTHON, ROOT
+from tests.support.harness import PYTHON, ROOT
+from tests.support.redis_db import redis_db_url
 
 
 class FakeTime:
@@ -33,14 +35,13 @@ def fake_budget(clock: FakeTime, *, per_minute: int = 5, max_wait: float = 2.0) 
 
 
 @pytest.fixture
-def redis_url(worker_id: str) -> str:
-    """Database 15 on loopback Redis, one below for each further xdist worker: flushed freely."""
-    worker = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-    return f"redis://127.0.0.1:6379/{15 - worker}"
+def redis_url() -> str:
+    """Database 15 of the test Redis, one below for each further xdist worker: flushed freely."""
+    return redis_db_url(15)
 
 
 @pytest.fixture
-def redis_cache(settings, redis_url):
+def redis_cache(settings: Settings, redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     settings.CACHES = {
@@ -50,7 +51,7 @@ def redis_cache(settings, redis_url):
     client.flushdb()
 
 
-def test_past_the_budget_a_request_is_refused_with_a_retry_time():
+def test_past_the_budget_a_request_is_refused_with_a_retry_time() -> None:
     clock = FakeTime(1_000.0)
     spend = fake_budget(clock)
     for _ in range(5):
@@ -65,7 +66,7 @@ def test_past_the_budget_a_request_is_refused_with_a_retry_time():
     assert clock.slept == 0  # no point waiting 2 s for a slot that frees in 60
 
 
-def test_a_request_waits_for_a_slot_that_frees_within_the_wait():
+def test_a_request_waits_for_a_slot_that_frees_within_the_wait() -> None:
     clock = FakeTime(1_000.0)
     spend = fake_budget(clock)
     for _ in range(5):
@@ -77,7 +78,7 @@ def test_a_request_waits_for_a_slot_that_frees_within_the_wait():
     assert clock.slept == pytest.approx(0.6)
 
 
-def test_the_window_slides_one_second_at_a_time():
+def test_the_window_slides_one_second_at_a_time() -> None:
     clock = FakeTime(1_000.0)
     spend = fake_budget(clock, max_wait=0)
     for _ in range(3):
@@ -94,7 +95,7 @@ def test_the_window_slides_one_second_at_a_time():
     assert refused.value.retry_after == 30
 
 
-def test_the_client_hook_reads_the_budget_from_settings(settings):
+def test_the_client_hook_reads_the_budget_from_settings(settings: Settings) -> None:
     settings.PADDLE_BUDGET_PER_MINUTE = 3
     settings.PADDLE_BUDGET_MAX_WAIT = 0.2
     for _ in range(3):
@@ -106,7 +107,7 @@ def test_the_client_hook_reads_the_budget_from_settings(settings):
     assert time.monotonic() - started < 0.5
 
 
-def test_the_budget_holds_on_redis(redis_cache, settings):
+def test_the_budget_holds_on_redis(redis_cache: redis.Redis, settings: Settings) -> None:
     settings.PADDLE_BUDGET_PER_MINUTE = 4
     settings.PADDLE_BUDGET_MAX_WAIT = 0
     for _ in range(4):
@@ -117,7 +118,9 @@ def test_the_budget_holds_on_redis(redis_cache, settings):
     assert any(redis_cache.scan_iter("*paddle-budget*"))
 
 
-def test_a_cache_outage_lets_requests_through_with_a_warning(settings, caplog):
+def test_a_cache_outage_lets_requests_through_with_a_warning(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -153,7 +156,9 @@ print(admitted)
 
 
 @pytest.mark.slow
-def test_two_processes_sharing_redis_never_exceed_the_budget(redis_cache, redis_url, monkeypatch):
+def test_two_processes_sharing_redis_never_exceed_the_budget(
+    redis_cache: redis.Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CACHE_URL", redis_url)
     monkeypatch.setenv("PADDLE_BUDGET_PER_MINUTE", "40")
     monkeypatch.setenv("PADDLE_BUDGET_MAX_WAIT", "0")

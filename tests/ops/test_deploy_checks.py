@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from .conftest import PYTHON, ROOT
+from tests.support.harness import PYTHON, ROOT
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -13,7 +13,7 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_deploy_check_passes_without_a_single_warning(prod_env):
+def test_deploy_check_passes_without_a_single_warning(prod_env: dict[str, str]) -> None:
     result = manage(prod_env, "check", "--deploy", "--fail-level", "WARNING")
 
     output = result.stdout + result.stderr
@@ -25,7 +25,9 @@ def test_deploy_check_passes_without_a_single_warning(prod_env):
 @pytest.mark.parametrize(
     "variable", ["DJANGO_SECRET_KEY", "AUDIT_CHAIN_KEY", "DJANGO_ALLOWED_HOSTS", "PADDLE_API_KEY"]
 )
-def test_start_up_stops_with_a_message_naming_a_missing_variable(prod_env, variable):
+def test_start_up_stops_with_a_message_naming_a_missing_variable(
+    prod_env: dict[str, str], variable: str
+) -> None:
     del prod_env[variable]
 
     result = manage(prod_env, "check")
@@ -35,7 +37,7 @@ def test_start_up_stops_with_a_message_naming_a_missing_variable(prod_env, varia
     assert "ImproperlyConfigured" in result.stderr
 
 
-def test_an_empty_variable_counts_as_missing(prod_env):
+def test_an_empty_variable_counts_as_missing(prod_env: dict[str, str]) -> None:
     prod_env["AUDIT_CHAIN_KEY"] = ""
 
     result = manage(prod_env, "check")

@@ -4,14 +4,16 @@ import json
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import TEST_API_KEY
-
-from .conftest import PYTHON, ROOT, production_env
+from paddle_emulator import Emulator, EmulatorServer
+from tests.support.harness import PYTHON, ROOT
+from tests.support.personas import TEST_API_KEY
+from tests.support.production import production_env
 
 EMAIL = "jo.customer@example.com"
 
@@ -19,10 +21,11 @@ EMAIL = "jo.customer@example.com"
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
-def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
+def wait_until_up(base_url: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         assert server.poll() is None, "gunicorn exited"
@@ -36,7 +39,9 @@ def wait_until_up(base_url: str, server: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def gunicorn_server(tmp_path: Path, emulator_server, emulator):
+def gunicorn_server(
+    tmp_path: Path, emulator_server: EmulatorServer, emulator: Emulator
+) -> Iterator[tuple[str, Path]]:
     port = free_port()
     env = production_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -75,7 +80,9 @@ def gunicorn_server(tmp_path: Path, emulator_server, emulator):
 
 
 @pytest.mark.slow
-def test_gunicorn_serves_health_and_long_cached_statics_and_logs_no_query_string(gunicorn_server):
+def test_gunicorn_serves_health_and_long_cached_statics_and_logs_no_query_string(
+    gunicorn_server: tuple[str, Path],
+) -> None:
     base_url, tmp_path = gunicorn_server
     behind_proxy = {"X-Forwarded-Proto": "https"}
 

@@ -3,23 +3,26 @@
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connection
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
+from paddle_emulator import Emulator
 from sessions_app.views.health import PADDLE_CACHE_KEY
 
 WRONG_KEY = "pdl_sdbx_apikey_01wrong00000000000000000000_WrongWrongWrongWrongWr_Wrg"
 
 
-def paddle_probes(emulator) -> int:
+def paddle_probes(emulator: Emulator) -> int:
     return sum(1 for r in emulator.requests if r.path == "/customers")
 
 
-def unreachable_database(execute, sql, params, many, context):
+def unreachable_database(execute: object, sql: str, params: object, many: bool, context: object) -> None:
     raise OperationalError("could not connect to server")
 
 
 @pytest.mark.django_db
-def test_healthy_when_database_and_paddle_answer(client, emulator):
+def test_healthy_when_database_and_paddle_answer(client: Client, emulator: Emulator) -> None:
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
@@ -34,7 +37,9 @@ def test_healthy_when_database_and_paddle_answer(client, emulator):
 
 
 @pytest.mark.django_db
-def test_a_key_paddle_refuses_is_reported_as_invalid_with_503(client, emulator, settings):
+def test_a_key_paddle_refuses_is_reported_as_invalid_with_503(
+    client: Client, emulator: Emulator, settings: Settings
+) -> None:
     settings.PADDLE_API_KEY = WRONG_KEY
 
     response = client.get(reverse("healthz"))
@@ -49,7 +54,9 @@ def test_a_key_paddle_refuses_is_reported_as_invalid_with_503(client, emulator, 
 
 
 @pytest.mark.django_db
-def test_paddle_answering_502_is_a_503_without_a_verdict_on_the_key(client, emulator):
+def test_paddle_answering_502_is_a_503_without_a_verdict_on_the_key(
+    client: Client, emulator: Emulator
+) -> None:
     emulator.add_fault("/customers", kind="html", status=502)
 
     response = client.get(reverse("healthz"))
@@ -62,7 +69,7 @@ def test_paddle_answering_502_is_a_503_without_a_verdict_on_the_key(client, emul
 
 
 @pytest.mark.django_db
-def test_an_unreachable_database_is_a_503(client, emulator):
+def test_an_unreachable_database_is_a_503(client: Client, emulator: Emulator) -> None:
     with connection.execute_wrapper(unreachable_database):
         response = client.get(reverse("healthz"))
 
@@ -74,7 +81,7 @@ def test_an_unreachable_database_is_a_503(client, emulator):
 
 
 @pytest.mark.django_db
-def test_only_code_names_leave_the_process(client, emulator):
+def test_only_code_names_leave_the_process(client: Client, emulator: Emulator) -> None:
     emulator.add_fault("/customers", kind="error", status=500, code="internal_error")
 
     response = client.get(reverse("healthz"))
@@ -87,7 +94,7 @@ def test_only_code_names_leave_the_process(client, emulator):
 
 
 @pytest.mark.django_db
-def test_polling_reuses_the_paddle_result_for_ten_seconds(client, emulator):
+def test_polling_reuses_the_paddle_result_for_ten_seconds(client: Client, emulator: Emulator) -> None:
     for _ in range(5):
         assert client.get(reverse("healthz")).status_code == 200
 
@@ -95,7 +102,7 @@ def test_polling_reuses_the_paddle_result_for_ten_seconds(client, emulator):
 
 
 @pytest.mark.django_db
-def test_the_paddle_result_expires_so_a_recovery_shows(client, emulator):
+def test_the_paddle_result_expires_so_a_recovery_shows(client: Client, emulator: Emulator) -> None:
     emulator.add_fault("/customers", kind="html", status=502)
     assert client.get(reverse("healthz")).status_code == 503
     emulator.reset()
@@ -105,7 +112,7 @@ def test_the_paddle_result_expires_so_a_recovery_shows(client, emulator):
 
 
 @pytest.mark.django_db
-def test_the_answer_is_never_cached_and_open_to_anyone(client, emulator):
+def test_the_answer_is_never_cached_and_open_to_anyone(client: Client, emulator: Emulator) -> None:
     response = client.get(reverse("healthz"))
 
     assert "no-store" in response["Cache-Control"]
@@ -113,13 +120,13 @@ def test_the_answer_is_never_cached_and_open_to_anyone(client, emulator):
 
 
 @pytest.mark.django_db
-def test_get_and_head_are_the_only_methods(client, emulator):
+def test_get_and_head_are_the_only_methods(client: Client, emulator: Emulator) -> None:
     assert client.head(reverse("healthz")).status_code == 200
     assert client.post(reverse("healthz")).status_code == 405
 
 
 @pytest.mark.django_db
-def test_paddle_rate_limiting_us_is_busy_not_down(client, emulator):
+def test_paddle_rate_limiting_us_is_busy_not_down(client: Client, emulator: Emulator) -> None:
     emulator.add_fault("/customers", kind="error", status=429, retry_after=30)
 
     response = client.get(reverse("healthz"))
@@ -130,7 +137,9 @@ def test_paddle_rate_limiting_us_is_busy_not_down(client, emulator):
 
 
 @pytest.mark.django_db
-def test_an_exhausted_request_budget_is_busy_not_down(client, emulator, settings):
+def test_an_exhausted_request_budget_is_busy_not_down(
+    client: Client, emulator: Emulator, settings: Settings
+) -> None:
     settings.PADDLE_BUDGET_PER_MINUTE = 0
     settings.PADDLE_BUDGET_MAX_WAIT = 0
 
@@ -142,7 +151,9 @@ def test_an_exhausted_request_budget_is_busy_not_down(client, emulator, settings
 
 
 @pytest.mark.django_db
-def test_a_plain_http_probe_is_not_redirected_to_https(client, emulator, settings):
+def test_a_plain_http_probe_is_not_redirected_to_https(
+    client: Client, emulator: Emulator, settings: Settings
+) -> None:
     settings.SECURE_SSL_REDIRECT = True
 
     assert client.get(reverse("healthz")).status_code == 200

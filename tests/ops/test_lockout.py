@@ -4,26 +4,29 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from sessions_app.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.support.personas import PASSWORD
+from tests.support.responses import ClientResponse
 
 HOME = "10.0.0.1"
 ELSEWHERE = "10.0.0.2"
 
 
-def sign_in(client, password: str, *, ip: str = HOME, username: str = "agent"):
+def sign_in(client: Client, password: str, *, ip: str = HOME, username: str = "agent") -> ClientResponse:
     return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def fail(client, times: int, *, ip: str = HOME) -> None:
+def fail(client: Client, times: int, *, ip: str = HOME) -> None:
     for _ in range(times):
         sign_in(client, "wrong password", ip=ip)
 
 
 @pytest.mark.django_db
-def test_four_failures_do_not_lock(client, agent):
+def test_four_failures_do_not_lock(client: Client, agent: User) -> None:
     for _ in range(4):
         assert sign_in(client, "wrong password").status_code == 200
 
@@ -31,7 +34,9 @@ def test_four_failures_do_not_lock(client, agent):
 
 
 @pytest.mark.django_db
-def test_after_five_failures_even_the_right_password_gets_the_lockout_page(client, agent):
+def test_after_five_failures_even_the_right_password_gets_the_lockout_page(
+    client: Client, agent: User
+) -> None:
     fail(client, 4)
     fifth = sign_in(client, "wrong password")
     last_failure = AccessAttempt.objects.get(username="agent").attempt_time
@@ -48,7 +53,7 @@ def test_after_five_failures_even_the_right_password_gets_the_lockout_page(clien
 
 
 @pytest.mark.django_db
-def test_a_lockout_is_audited(client, agent):
+def test_a_lockout_is_audited(client: Client, agent: User) -> None:
     fail(client, 4)
     sign_in(client, "wrong password")
     sign_in(client, PASSWORD)
@@ -63,14 +68,14 @@ def test_a_lockout_is_audited(client, agent):
 
 
 @pytest.mark.django_db
-def test_the_same_username_from_another_address_is_not_locked(client, agent):
+def test_the_same_username_from_another_address_is_not_locked(client: Client, agent: User) -> None:
     fail(client, 5)
 
     assert sign_in(client, PASSWORD, ip=ELSEWHERE).status_code == 302
 
 
 @pytest.mark.django_db
-def test_attempts_while_locked_do_not_extend_the_lock(client, agent):
+def test_attempts_while_locked_do_not_extend_the_lock(client: Client, agent: User) -> None:
     fail(client, 5)
     first_lock = AccessAttempt.objects.get(username="agent").attempt_time
 
@@ -81,7 +86,7 @@ def test_attempts_while_locked_do_not_extend_the_lock(client, agent):
 
 
 @pytest.mark.django_db
-def test_after_the_cool_off_the_right_password_works_again(client, agent):
+def test_after_the_cool_off_the_right_password_works_again(client: Client, agent: User) -> None:
     fail(client, 5)
     assert sign_in(client, PASSWORD).status_code == 429
     attempt = AccessAttempt.objects.get(username="agent")

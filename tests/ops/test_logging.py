@@ -6,10 +6,16 @@ import json
 import logging
 import logging.config
 import time
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
+
+from paddle_emulator import Emulator
 
 PORTAL_URL = "https://customer-portal.paddle.com/cpl_01hv8wpts6n6k4nqpm7yzq2e1a?action=overview&token=pga_eyJhbGciOi.J9x-y_Z"
 EMULATOR_PORTAL_URL = (
@@ -24,7 +30,7 @@ SECRETS = ("pga_", "cpl_01", "customer-portal.paddle", "buyer-portal", API_KEY, 
 
 
 @pytest.fixture
-def log_lines():
+def log_lines() -> Iterator[Callable[[], list[dict[str, Any]]]]:
     """The real LOGGING config, in production's JSON format, writing to a buffer: its lines."""
     stream = io.StringIO()
     config = copy.deepcopy(django_settings.LOGGING)
@@ -32,7 +38,7 @@ def log_lines():
     config["handlers"]["stdout"]["stream"] = stream
     logging.config.dictConfig(config)
 
-    def lines() -> list[dict]:
+    def lines() -> list[dict[str, Any]]:
         return [json.loads(line) for line in stream.getvalue().splitlines()]
 
     yield lines
@@ -44,7 +50,9 @@ def assert_clean(text: str) -> None:
         assert secret not in text
 
 
-def test_a_line_is_one_json_object_with_the_agreed_fields(log_lines):
+def test_a_line_is_one_json_object_with_the_agreed_fields(
+    log_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
     logging.getLogger("sessions_app.test").info("hello %s", "world")
 
     (line,) = log_lines()
@@ -67,7 +75,9 @@ def test_a_line_is_one_json_object_with_the_agreed_fields(log_lines):
         "pga_onlythetoken",
     ],
 )
-def test_portal_links_tokens_and_keys_are_cut_from_messages_and_arguments(log_lines, secret):
+def test_portal_links_tokens_and_keys_are_cut_from_messages_and_arguments(
+    log_lines: Callable[[], list[dict[str, Any]]], secret: str
+) -> None:
     log = logging.getLogger("sessions_app.test")
     log.warning("in the message: " + secret.replace("%", "%%"))
     log.warning("in an argument: %s", secret)
@@ -79,7 +89,7 @@ def test_portal_links_tokens_and_keys_are_cut_from_messages_and_arguments(log_li
 
 
 @pytest.mark.parametrize("name", ["q", "email", "search"])
-def test_emails_in_query_strings_are_cut(log_lines, name):
+def test_emails_in_query_strings_are_cut(log_lines: Callable[[], list[dict[str, Any]]], name: str) -> None:
     logging.getLogger("sessions_app.test").info("GET /customers/?page=2&%s=%s", name, EMAIL)
 
     (line,) = log_lines()
@@ -87,7 +97,7 @@ def test_emails_in_query_strings_are_cut(log_lines, name):
     assert "page=2" in line["message"]
 
 
-def test_an_email_inside_a_sign_in_redirect_is_cut(log_lines):
+def test_an_email_inside_a_sign_in_redirect_is_cut(log_lines: Callable[[], list[dict[str, Any]]]) -> None:
     encoded = EMAIL.replace("@", "%40")
     logging.getLogger("sessions_app.test").info(
         '"GET /accounts/login/?next=/customers/%%3Fq%%3D%s HTTP/1.1" 200', encoded
@@ -98,7 +108,7 @@ def test_an_email_inside_a_sign_in_redirect_is_cut(log_lines):
     assert EMAIL.split("@")[0] not in line["message"]
 
 
-def test_a_huge_line_is_redacted_in_linear_time(log_lines):
+def test_a_huge_line_is_redacted_in_linear_time(log_lines: Callable[[], list[dict[str, Any]]]) -> None:
     started = time.monotonic()
     logging.getLogger("sessions_app.test").info(
         "%s %s %s", "x." * 100_000, "http://" + "a" * 100_000, PORTAL_URL
@@ -108,7 +118,7 @@ def test_a_huge_line_is_redacted_in_linear_time(log_lines):
     assert_clean(log_lines()[0]["message"])
 
 
-def test_tracebacks_are_redacted_too(log_lines):
+def test_tracebacks_are_redacted_too(log_lines: Callable[[], list[dict[str, Any]]]) -> None:
     log = logging.getLogger("sessions_app.test")
     try:
         raise ValueError(f"Paddle said no for {EMULATOR_PORTAL_URL} and ?email={EMAIL}")
@@ -122,7 +132,9 @@ def test_tracebacks_are_redacted_too(log_lines):
     assert_clean(json.dumps(lines))
 
 
-def test_runserver_request_lines_reach_the_filtered_handler(log_lines):
+def test_runserver_request_lines_reach_the_filtered_handler(
+    log_lines: Callable[[], list[dict[str, Any]]],
+) -> None:
     logging.getLogger("django.server").warning('"%s" %s %s', f"GET /customers/?q={EMAIL} HTTP/1.1", 404, 179)
 
     (line,) = log_lines()
@@ -132,8 +144,8 @@ def test_runserver_request_lines_reach_the_filtered_handler(log_lines):
 
 @pytest.mark.django_db
 def test_lines_logged_during_a_request_name_the_request_the_user_and_the_path(
-    client, emulator, agent, log_lines
-):
+    client: Client, emulator: Emulator, agent: User, log_lines: Callable[[], list[dict[str, Any]]]
+) -> None:
     emulator.add_fault("/customers", kind="html", status=502)  # makes /healthz log a warning
     client.force_login(agent)
 
@@ -150,7 +162,9 @@ def test_lines_logged_during_a_request_name_the_request_the_user_and_the_path(
 
 
 @pytest.mark.django_db
-def test_an_anonymous_request_is_logged_with_a_dash_for_the_user(client, emulator, log_lines):
+def test_an_anonymous_request_is_logged_with_a_dash_for_the_user(
+    client: Client, emulator: Emulator, log_lines: Callable[[], list[dict[str, Any]]]
+) -> None:
     emulator.add_fault("/customers", kind="html", status=502)
 
     client.get(reverse("healthz"))
@@ -161,7 +175,7 @@ def test_an_anonymous_request_is_logged_with_a_dash_for_the_user(client, emulato
 
 
 @pytest.mark.django_db
-def test_every_response_carries_its_request_id(client, emulator):
+def test_every_response_carries_its_request_id(client: Client, emulator: Emulator) -> None:
     first, second = client.get(reverse("healthz")), client.get(reverse("login"))
 
     assert first["X-Request-Id"] != second["X-Request-Id"]

@@ -5,10 +5,14 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import User
 from django.template import Context, Template
+from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
-from tests.conftest import PASSWORD
+from paddle_emulator import Emulator
+from tests.support.personas import PASSWORD
 
 EXPECTED_CSP = {
     "default-src": "'self'",
@@ -28,7 +32,7 @@ class Page:
     name: str
     persona: str | None  # a persona fixture, or None for anonymous
     example: str | None = None  # an emulator example customer for `customer_id`
-    query: dict = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
     status: int = 200
 
 
@@ -91,7 +95,9 @@ def csp_directives(header: str) -> dict[str, str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.name}-{p.persona}-{p.example or p.query}")
-def test_every_page_carries_the_csp_and_has_no_inline_code(page, client, emulator, request):
+def test_every_page_carries_the_csp_and_has_no_inline_code(
+    page: Page, client: Client, emulator: Emulator, request: pytest.FixtureRequest
+) -> None:
     if page.persona:
         client.force_login(request.getfixturevalue(page.persona))
     kwargs = {"customer_id": emulator.examples()[page.example]} if page.example else {}
@@ -110,7 +116,7 @@ def test_every_page_carries_the_csp_and_has_no_inline_code(page, client, emulato
         assert inline_code(response.content.decode()) == []
 
 
-def test_the_finder_sees_each_kind_of_inline_code():
+def test_the_finder_sees_each_kind_of_inline_code() -> None:
     html = (
         '<script>alert(1)</script><script src="/a.js"></script><style>p{}</style>'
         '<p style="color:red" onclick="x()" hx-on:click="y()"><a href="javascript:z()">z</a></p>'
@@ -127,7 +133,7 @@ def test_the_finder_sees_each_kind_of_inline_code():
     ]
 
 
-def test_the_htmx_script_tag_loads_files_only():
+def test_the_htmx_script_tag_loads_files_only() -> None:
     html = Template("{% load django_htmx %}{% htmx_script %}").render(Context({}))
 
     assert "<script" in html
@@ -135,7 +141,7 @@ def test_the_htmx_script_tag_loads_files_only():
 
 
 @pytest.mark.django_db
-def test_htmx_is_told_not_to_inject_its_indicator_style(client):
+def test_htmx_is_told_not_to_inject_its_indicator_style(client: Client) -> None:
     page = client.get(reverse("login")).content.decode()
     start = page.index('<meta name="htmx-config" content=\'') + len('<meta name="htmx-config" content=\'')
     config = json.loads(page[start : page.index("'", start)])
@@ -145,7 +151,7 @@ def test_htmx_is_told_not_to_inject_its_indicator_style(client):
 
 
 @pytest.mark.django_db
-def test_hsts_is_sent_over_https(client, settings):
+def test_hsts_is_sent_over_https(client: Client, settings: Settings) -> None:
     settings.SECURE_HSTS_SECONDS = 31_536_000
 
     response = client.get(reverse("login"), secure=True)
@@ -154,7 +160,7 @@ def test_hsts_is_sent_over_https(client, settings):
 
 
 @pytest.mark.django_db
-def test_session_and_csrf_cookies_are_http_only_and_same_site_strict(client, agent):
+def test_session_and_csrf_cookies_are_http_only_and_same_site_strict(client: Client, agent: User) -> None:
     client.get(reverse("login"))
     response = client.post(reverse("login"), {"username": "agent", "password": PASSWORD})
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from paddle_emulator import Emulator
+from paddle_emulator import Emulator, EmulatorServer
 from sessions_app.paddle.client import PaddleClient
 from sessions_app.paddle.errors import (
     PaddleAuthError,
@@ -11,9 +11,8 @@ from sessions_app.paddle.errors import (
     PaddleRejected,
     PaddleUnavailable,
 )
-from tests.conftest import TEST_API_KEY
-
-from .conftest import StubPaddle, make_client
+from tests.support.paddle import StartServer, StubPaddle, make_client
+from tests.support.personas import TEST_API_KEY
 
 UNKNOWN_CUSTOMER = "ctm_" + "0" * 26
 
@@ -35,7 +34,7 @@ def test_an_unknown_customer_is_not_found_with_paddles_code_and_request_id(clien
     ],
 )
 def test_a_wrong_or_malformed_key_is_an_auth_error(
-    emulator_server, api_key: str, code: str, emulator: Emulator
+    emulator_server: EmulatorServer, api_key: str, code: str, emulator: Emulator
 ) -> None:
     client = PaddleClient(api_key=api_key, base_url=emulator_server.base_url)
 
@@ -46,7 +45,9 @@ def test_a_wrong_or_malformed_key_is_an_auth_error(
     assert len(emulator.requests) == 1  # an auth failure is not retried
 
 
-def test_a_key_without_portal_permission_is_forbidden_to_create_sessions(start_server) -> None:
+def test_a_key_without_portal_permission_is_forbidden_to_create_sessions(
+    start_server: StartServer,
+) -> None:
     emulator = Emulator(TEST_API_KEY, permissions=frozenset({"customer.read", "subscription.read"}))
     client = make_client(start_server(emulator).base_url)
     customer_id = emulator.examples()["all_statuses"]
@@ -137,7 +138,9 @@ def test_an_unreadable_success_body_is_unavailable_never_a_crash(
     assert caught.value.status in (200, 201)
 
 
-def test_an_error_without_meta_takes_the_request_id_from_the_header(start_server) -> None:
+def test_an_error_without_meta_takes_the_request_id_from_the_header(
+    start_server: StartServer,
+) -> None:
     body = {"error": {"code": "too_many_requests", "detail": "Slow down."}}  # as on Paddle's rate-limit page
     stub = StubPaddle({"/customers": [(429, {"Request-Id": "hdr-1", "Retry-After": "60"}, body)]})
     client = make_client(start_server(stub).base_url)
@@ -152,7 +155,7 @@ def test_an_error_without_meta_takes_the_request_id_from_the_header(start_server
     )
 
 
-def test_a_redirect_is_not_followed(start_server) -> None:
+def test_a_redirect_is_not_followed(start_server: StartServer) -> None:
     stub = StubPaddle({"/customers": [(302, {"Location": "http://127.0.0.1:9/customers"}, b"")]})
     client = make_client(start_server(stub).base_url)
 

@@ -1,14 +1,15 @@
 """What the client refuses: bad ids before any request, answers that contradict the request,
 and `next` links off our own host."""
 
+from typing import Any
+
 import pytest
 
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
 from sessions_app.paddle.errors import PaddleUnavailable
-from tests.conftest import TEST_API_KEY
-
-from .conftest import StubPaddle, make_client
+from tests.support.paddle import StartServer, StubPaddle, make_client
+from tests.support.personas import TEST_API_KEY
 
 CUSTOMER_ID = "ctm_" + "1" * 26
 SUBSCRIPTION_IDS = [f"sub_{n:026d}" for n in range(30)]
@@ -69,7 +70,9 @@ def test_twenty_five_subscriptions_are_allowed(client: PaddleClient, emulator: E
     assert len(session.subscriptions) == 25
 
 
-def test_a_session_missing_a_subscription_withholds_every_link(start_server) -> None:
+def test_a_session_missing_a_subscription_withholds_every_link(
+    start_server: StartServer,
+) -> None:
     # In this mode the emulator leaves another customer's subscription out of the links.
     emulator = Emulator(TEST_API_KEY, foreign_subscription_ids="ignore")
     client = make_client(start_server(emulator).base_url)
@@ -85,7 +88,7 @@ def test_a_session_missing_a_subscription_withholds_every_link(start_server) -> 
     assert "http" not in str(caught.value) + repr(caught.value)
 
 
-def portal_body(customer_id: str, subscription_ids: list[str]) -> dict:
+def portal_body(customer_id: str, subscription_ids: list[str]) -> dict[str, Any]:
     link = "https://customer-portal.example/cpl_1?token=pga_secret"
     return {
         "data": {
@@ -113,7 +116,10 @@ def portal_body(customer_id: str, subscription_ids: list[str]) -> dict:
     ],
 )
 def test_a_session_that_contradicts_the_request_is_a_failure(
-    start_server, answered_customer: str, answered_subscriptions: list[str], code: str
+    start_server: StartServer,
+    answered_customer: str,
+    answered_subscriptions: list[str],
+    code: str,
 ) -> None:
     path = f"/customers/{CUSTOMER_ID}/portal-sessions"
     stub = StubPaddle({path: [(201, {}, portal_body(answered_customer, answered_subscriptions))]})
@@ -126,7 +132,7 @@ def test_a_session_that_contradicts_the_request_is_a_failure(
     assert "pga_" not in str(caught.value)
 
 
-def subscription_page(subscription_id: str, *, next_url: str, has_more: bool) -> dict:
+def subscription_page(subscription_id: str, *, next_url: str, has_more: bool) -> dict[str, Any]:
     subscription = {
         "id": subscription_id,
         "customer_id": CUSTOMER_ID,
@@ -148,7 +154,7 @@ def subscription_page(subscription_id: str, *, next_url: str, has_more: bool) ->
         "{base}0/subscriptions?customer_id={c}&after={s}",
     ],
 )
-def test_a_next_link_off_our_host_is_not_followed(start_server, foreign_next: str) -> None:
+def test_a_next_link_off_our_host_is_not_followed(start_server: StartServer, foreign_next: str) -> None:
     stub = StubPaddle({"/subscriptions": []})
     server = start_server(stub)
     first, second = SUBSCRIPTION_IDS[:2]
@@ -167,7 +173,9 @@ def test_a_next_link_off_our_host_is_not_followed(start_server, foreign_next: st
     ]
 
 
-def test_a_listing_that_includes_another_customers_subscription_is_refused(start_server) -> None:
+def test_a_listing_that_includes_another_customers_subscription_is_refused(
+    start_server: StartServer,
+) -> None:
     page = subscription_page(SUBSCRIPTION_IDS[0], next_url="", has_more=False)
     page["data"][0]["customer_id"] = "ctm_" + "2" * 26
     stub = StubPaddle({"/subscriptions": [(200, {}, page)]})

@@ -12,8 +12,8 @@ import pytest
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
 from sessions_app.paddle.errors import PaddleError
+from tests.support.paddle import make_client
 
-from .conftest import make_client
 from .test_client_retries import closed_port
 
 EMAIL_RE = re.compile(r"[\w.+-]+(@|%40)[\w-]+\.[\w.]+")

@@ -4,9 +4,8 @@ import pytest
 
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import PaddleClient
-from tests.conftest import TEST_API_KEY
-
-from .conftest import StubPaddle, make_client
+from tests.support.paddle import StartServer, StubPaddle, make_client
+from tests.support.personas import TEST_API_KEY
 
 
 def test_an_email_is_looked_up_exactly_among_active_and_archived_customers(
@@ -147,7 +146,7 @@ def test_checking_the_key_returns_paddles_request_id(client: PaddleClient, emula
     assert (request.path, request.query) == ("/customers", {"per_page": "1"})
 
 
-def test_every_request_carries_paddles_headers(start_server) -> None:
+def test_every_request_carries_paddles_headers(start_server: StartServer) -> None:
     customer = {"data": [], "meta": {"request_id": "r-1"}}
     session = {
         "data": {

@@ -2,17 +2,20 @@
 
 import socket
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
 from paddle_emulator import Emulator, EmulatorServer
 from sessions_app.paddle.client import PaddleClient
 from sessions_app.paddle.errors import PaddleRateLimited, PaddleUnavailable
+from tests.support.paddle import make_client
 
-from .conftest import make_client
+T = TypeVar("T")
 
 
-def timed(call):
+def timed(call: Callable[[], T]) -> tuple[T, float]:
     started = time.monotonic()
     return call(), time.monotonic() - started
 
@@ -103,7 +106,8 @@ def test_the_post_is_retried_on_a_rate_limit(client: PaddleClient, emulator: Emu
 def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def test_the_post_is_retried_when_it_could_not_connect() -> None:

@@ -1,3 +1,5 @@
+from pytest_django import Settings
+
 from paddle_emulator import Emulator, EmulatorServer
 from sessions_app.paddle.config import get_client
 
@@ -7,7 +9,7 @@ def test_the_client_is_reused_while_the_settings_stay_the_same(emulator: Emulato
 
 
 def test_a_changed_setting_gives_a_new_client(
-    emulator: Emulator, emulator_server: EmulatorServer, settings
+    emulator: Emulator, emulator_server: EmulatorServer, settings: Settings
 ) -> None:
     first = get_client()
     assert first.base_url == emulator_server.base_url
@@ -19,7 +21,7 @@ def test_a_changed_setting_gives_a_new_client(
     assert (second.deadline, second.base_url) == (7.5, emulator_server.base_url)
 
 
-def test_the_base_url_follows_the_environment_unless_overridden(settings) -> None:
+def test_the_base_url_follows_the_environment_unless_overridden(settings: Settings) -> None:
     settings.PADDLE_API_BASE_URL = ""
     settings.PADDLE_ENVIRONMENT = "production"
     assert get_client().base_url == "https://api.paddle.com"

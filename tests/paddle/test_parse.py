@@ -1,8 +1,10 @@
 import copy
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,11 +13,12 @@ from sessions_app.paddle import parse
 FIXTURES = Path(__file__).resolve().parents[1] / "contract" / "paddle-fixtures"  # vendored copy
 
 
-def load(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
+def load(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    return loaded
 
 
-def entities(glob: str) -> list[tuple[str, dict, dict]]:
+def entities(glob: str) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
     """(file name, envelope, entity) for every entity in the fixtures matching `glob`."""
     found = []
     for path in sorted(FIXTURES.glob(f"*/{glob}")):
@@ -33,7 +36,9 @@ def test_every_customer_fixture_parses() -> None:
 
 
 @pytest.mark.parametrize(("name", "body", "entity"), entities("subscription*.200*.json"))
-def test_every_subscription_fixture_parses_without_management_urls(name: str, body: dict, entity: dict):
+def test_every_subscription_fixture_parses_without_management_urls(
+    name: str, body: dict[str, Any], entity: dict[str, Any]
+) -> None:
     subscription = parse.subscription(entity)
     assert subscription.id == entity["id"]
     assert subscription.items
@@ -45,7 +50,7 @@ def test_every_subscription_fixture_parses_without_management_urls(name: str, bo
 
 
 @pytest.mark.parametrize(("name", "body", "entity"), entities("portal-session-create.201*.json"))
-def test_every_portal_session_fixture_parses(name: str, body: dict, entity: dict) -> None:
+def test_every_portal_session_fixture_parses(name: str, body: dict[str, Any], entity: dict[str, Any]) -> None:
     session = parse.portal_session(entity, request_id=parse.request_id(body))
     assert session.overview_url == entity["urls"]["general"]["overview"]
     assert [links.subscription_id for links in session.subscriptions] == [
@@ -91,18 +96,18 @@ def test_an_unknown_status_is_kept_as_a_plain_string() -> None:
     assert parse.subscription(entity).status == "hibernating"
 
 
-def _without(entity: dict, *path: str | int) -> dict:
+def _without(entity: dict[str, Any], *path: str | int) -> dict[str, Any]:
     broken = copy.deepcopy(entity)
-    target = broken
+    target: Any = broken  # dicts and lists, down `path`
     for key in path[:-1]:
         target = target[key]
     del target[path[-1]]
     return broken
 
 
-def _with(entity: dict, value: object, *path: str | int) -> dict:
+def _with(entity: dict[str, Any], value: object, *path: str | int) -> dict[str, Any]:
     broken = copy.deepcopy(entity)
-    target = broken
+    target: Any = broken  # dicts and lists, down `path`
     for key in path[:-1]:
         target = target[key]
     target[path[-1]] = value
@@ -136,7 +141,9 @@ PORTAL_SESSION = load("python-sdk/portal-session-create.201.one-subscription.jso
         ),
     ],
 )
-def test_a_body_of_the_wrong_shape_is_an_invalid_response_naming_the_place(reader, entity, place) -> None:
+def test_a_body_of_the_wrong_shape_is_an_invalid_response_naming_the_place(
+    reader: Callable[[dict[str, Any]], object], entity: dict[str, Any], place: str
+) -> None:
     with pytest.raises(parse.InvalidResponse, match=re.escape(place)) as caught:
         reader(entity)
     assert "alert" not in str(caught.value)  # the message names places, never values

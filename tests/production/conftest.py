@@ -8,49 +8,15 @@ and the processes see it. Redis and the emulator are reset around every test.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 import redis
-from django.apps import apps
 from django.db import connection
 
-from bench import harness
 from paddle_emulator import Emulator, EmulatorServer, serve
-from sessions_app.roles import sync_roles
-
-# Room for the concurrency test's five link sets per agent, and a limit the rate-limit test reaches.
-LINKS_PER_HOUR = 5
-SMALL_BUDGET = 6
-
-
-@dataclass(frozen=True)
-class Deployment:
-    env: dict[str, str]
-    a: str  # base URL of the first process
-    b: str  # and of the second
-
-
-@dataclass(frozen=True)
-class Deployments:
-    default: Deployment  # PORTAL_SESSIONS_PER_HOUR=LINKS_PER_HOUR
-    busy: Deployment  # a Paddle budget of SMALL_BUDGET a minute, no waiting for room
-
-
-def make_agent(username: str) -> harness.Agent:
-    """A committed user in the agent role, and a browser for them (not yet signed in).
-
-    Hashed for the processes' default hasher (the test run's MD5 is not among theirs).
-    """
-    sync_roles(apps)  # a transactional test's flush empties the groups the migration made
-    harness.create_agents([username])
-    return harness.Agent(username)
-
-
-def seconds_to_next_hour() -> float:
-    now = datetime.now(UTC)
-    return 3600 - (now.minute * 60 + now.second + now.microsecond / 1e6)
+from tests.support import harness
+from tests.support.production import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, Deployments
+from tests.support.redis_db import REDIS_URL, redis_db_url
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +28,13 @@ def deployment_paddle() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture(scope="module")
-def redis_url(worker_id: str) -> str:
-    """Database 12 on loopback Redis, one below for each further xdist worker."""
-    worker = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-    url = f"redis://127.0.0.1:6379/{12 - worker}"
+def redis_url() -> str:
+    """Database 12 of the test Redis, one below for each further xdist worker."""
+    url = redis_db_url(12)
     try:
         harness.flush_redis(url)
     except redis.ConnectionError:
-        pytest.skip("needs Redis on 127.0.0.1:6379")
+        pytest.skip(f"needs Redis at {REDIS_URL}")
     return url
 
 
@@ -80,8 +45,6 @@ def deployments(
     redis_url: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Deployments]:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")
     tmp = tmp_path_factory.mktemp("production")
     env = harness.app_env(
         database_url=harness.postgres_url(connection.settings_dict),

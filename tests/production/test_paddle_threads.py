@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 from urllib3.connectionpool import HTTPConnectionPool
 
 from paddle_emulator import Emulator
@@ -45,11 +46,11 @@ def test_each_pages_two_paddle_calls_carry_that_pages_request_id_user_and_path(
 
 
 def test_a_connection_the_pool_closes_once_the_body_is_read_does_not_fail_the_call(
-    emulator: Emulator, settings: object, monkeypatch: pytest.MonkeyPatch
+    emulator: Emulator, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Under load the pool is full: urllib3 closes each connection handed back, as here."""
     monkeypatch.setattr(HTTPConnectionPool, "_put_conn", lambda pool, connection: connection.close())
-    client = PaddleClient(api_key=settings.PADDLE_API_KEY, base_url=settings.PADDLE_API_BASE_URL)  # type: ignore[attr-defined]
+    client = PaddleClient(api_key=settings.PADDLE_API_KEY, base_url=settings.PADDLE_API_BASE_URL)
     customer_id = emulator.examples()["all_statuses"]
 
     assert client.get_customer(customer_id).id == customer_id

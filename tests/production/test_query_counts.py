@@ -10,12 +10,14 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from paddle_emulator import Emulator
 from sessions_app import audit
 from sessions_app.roles import sync_roles
-from tests.helpers import TOKEN_RE
+from tests.support.journey import TOKEN_RE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +56,10 @@ def confirmed(agent_client: Client, customer_id: str, subscription_ids: list[str
 
 
 def test_search_results_cost_the_sign_in_lookups_and_one_audit_append(
-    agent_client: Client, emulator: Emulator, customer_id: str, django_assert_num_queries: Callable
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     email = emulator.customer(customer_id)["email"]
     agent_client.get("/customers/", {"q": email})
@@ -64,7 +69,7 @@ def test_search_results_cost_the_sign_in_lookups_and_one_audit_append(
 
 
 def test_the_customer_page_adds_the_kill_switch_read_whatever_the_number_of_subscriptions(
-    agent_client: Client, emulator: Emulator, django_assert_num_queries: Callable
+    agent_client: Client, emulator: Emulator, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     few = emulator.examples()["all_statuses"]
     many = emulator.examples()["many_subscriptions"]  # 27 subscriptions
@@ -81,7 +86,7 @@ def test_the_confirm_page_reads_the_kill_switch_and_writes_nothing(
     customer_id: str,
     subscription_ids: list[str],
     confirmed: Callable[[], str],
-    django_assert_num_queries: Callable,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     confirmed()
 
@@ -96,7 +101,7 @@ def test_creating_links_checks_and_spends_the_token_and_appends_twice(
     customer_id: str,
     subscription_ids: list[str],
     confirmed: Callable[[], str],
-    django_assert_num_queries: Callable,
+    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     url = f"/customers/{customer_id}/portal-session/"
     data = {"subscription_ids": subscription_ids, "reason": "TICKET-42"}
@@ -109,7 +114,7 @@ def test_creating_links_checks_and_spends_the_token_and_appends_twice(
 
 
 def test_the_first_page_of_the_audit_log_costs_the_same_for_a_few_events_or_many(
-    manager_client: Client, django_assert_num_queries: Callable
+    manager_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     manager_client.get("/audit/")
     review = 4  # the page's rows, the chart's seq range and its daily counts, the latest chain check
@@ -121,7 +126,7 @@ def test_the_first_page_of_the_audit_log_costs_the_same_for_a_few_events_or_many
 
 
 def test_starting_an_audit_export_costs_the_sign_in_lookups_an_append_and_one_batch(
-    manager_client: Client, django_assert_num_queries: Callable
+    manager_client: Client, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     for _ in range(5):
         audit.record(action=audit.Action.CUSTOMER_SEARCH, outcome=audit.Outcome.SUCCESS, context=None)
@@ -130,4 +135,5 @@ def test_starting_an_audit_export_costs_the_sign_in_lookups_an_append_and_one_ba
     with django_assert_num_queries(SIGNED_IN + appends(1) + one_batch):
         response = manager_client.get("/audit/export.csv")
         assert response.status_code == 200
+        assert isinstance(response, StreamingHttpResponse)
         assert b"".join(response.streaming_content).count(b"\n") >= 6

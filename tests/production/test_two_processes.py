@@ -10,11 +10,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bench.harness import Agent, confirmation_token, manage, portal_links
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-
-from .conftest import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, make_agent, seconds_to_next_hour
+from tests.support.harness import Agent, confirmation_token, manage, portal_links
+from tests.support.production import (
+    LINKS_PER_HOUR,
+    SMALL_BUDGET,
+    Deployment,
+    make_agent,
+    seconds_to_next_hour,
+)
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from paddle_emulator import EmulatorServer
-from tests.conftest import TEST_API_KEY
+from tests.support.personas import TEST_API_KEY
 
 NODE_DIR = Path(__file__).parent / "node"
 SDK_VERSION = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["@paddle/paddle-node-sdk"]
@@ -39,7 +39,8 @@ def run_drive_script(server: EmulatorServer, plan: dict[str, Any]) -> dict[str, 
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)  # type: ignore[no-any-return]
+    answer: dict[str, Any] = json.loads(completed.stdout)
+    return answer
 
 
 @pytest.fixture(scope="module")

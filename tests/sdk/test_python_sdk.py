@@ -21,7 +21,7 @@ from paddle_billing.Resources.Shared.Operations import Pager
 from paddle_billing.Resources.Subscriptions.Operations import ListSubscriptions
 
 from paddle_emulator import Emulator, EmulatorServer
-from tests.conftest import TEST_API_KEY
+from tests.support.personas import TEST_API_KEY
 
 ZEROS = "0" * 26
 

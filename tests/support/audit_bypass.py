@@ -1,7 +1,8 @@
 """Going around the append-only triggers, as only a test (or an attacker with DDL rights) can."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -19,7 +20,7 @@ def triggers_dropped() -> Iterator[None]:
             cursor.execute(statement)
 
 
-def raw_sql(sql: str, params: list[object] | None = None) -> None:
+def raw_sql(sql: str, params: Sequence[Any] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -23,10 +23,10 @@ from urllib.parse import quote
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 API_KEY = "pdl_sdbx_apikey_01bench00000000000000000000_BenchBenchBenchBenchBe_Bch"
-PASSWORD = "correct horse battery staple"  # noqa: S105 (the benches' and tests' made-up users)
+PASSWORD = "correct horse battery staple"
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
 PORTAL_LINK_RE = re.compile(r'href="(https?://[^"]*/portal/[^"]*)"')
 START_TIMEOUT = 30.0

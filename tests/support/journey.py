@@ -1,14 +1,16 @@
-"""Steps of the agent's journey shared by test packages: confirm, create, read the links page."""
+"""Steps of the agent's journey shared by test packages: confirm, create, read the links page,
+age the last password proof."""
 
 import re
 from collections.abc import Sequence
 
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 
 from paddle_emulator import Emulator, RecordedRequest
+from sessions_app.accounts import step_up as stepup
 from sessions_app.models import AuditEvent
+from tests.support.responses import ClientResponse
 
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
 PORTAL_LINK_RE = re.compile(r'href="(https?://[^"]*/portal/[^"]*)"')
@@ -18,14 +20,14 @@ def paddle_posts(emulator: Emulator) -> list[RecordedRequest]:
     return [r for r in emulator.requests if r.method == "POST"]
 
 
-def confirm_page(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> HttpResponse:
+def confirm_page(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> ClientResponse:
     """Post the customer page's ticks to the confirm page."""
     return client.post(
         f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": list(subscription_ids)}
     )
 
 
-def token_of(page: HttpResponse) -> str:
+def token_of(page: ClientResponse) -> str:
     """The one-time token a confirm page hands out."""
     assert page.status_code == 200, page.content
     match = TOKEN_RE.search(page.content.decode())
@@ -46,7 +48,7 @@ def create(
     token: str,
     reason: str = "TICKET-42",
     password: str | None = None,
-) -> HttpResponse:
+) -> ClientResponse:
     """Submit the confirm page: its ticks, a reason, the token and (for a step-up) a password."""
     data = {"subscription_ids": list(subscription_ids), "reason": reason, "confirmation_token": token}
     if password is not None:
@@ -54,11 +56,11 @@ def create(
     return client.post(f"/customers/{customer_id}/portal-session/", data)
 
 
-def confirm_and_create(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> HttpResponse:
+def confirm_and_create(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> ClientResponse:
     return create(client, customer_id, subscription_ids, token=confirm(client, customer_id, subscription_ids))
 
 
-def assert_refused(response: HttpResponse, status: int, message: str, emulator: Emulator) -> None:
+def assert_refused(response: ClientResponse, status: int, message: str, emulator: Emulator) -> None:
     """The submission was refused with `status` and `message`, and nothing was written to Paddle."""
     assert response.status_code == status
     assert message in response.content.decode()
@@ -91,3 +93,10 @@ def refuse_audit_inserts(action: str) -> None:
     with connection.cursor() as cursor:
         for statement in statements[connection.vendor]:
             cursor.execute(statement)
+
+
+def age_step_up(client: Client, minutes: int) -> None:
+    """Move the session's last password proof `minutes` into the past."""
+    session = client.session
+    session[stepup.SESSION_KEY] -= minutes * 60
+    session.save()

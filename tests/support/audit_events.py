@@ -1,13 +1,8 @@
-"""Helpers for the audit tests: events at chosen times, signed-in clients."""
+"""Audit events at chosen times, appended the one legitimate way (`audit.record`)."""
 
 from datetime import datetime
 from typing import Any
 from unittest import mock
-
-import pytest
-from django.contrib.auth.models import User
-from django.db import connection
-from django.test import Client
 
 from sessions_app import audit
 from sessions_app.context import RequestContext
@@ -24,14 +19,3 @@ def make_event(
         return audit.record(action=action, outcome=outcome, **fields)
     with mock.patch("sessions_app.audit.record.timezone.now", return_value=at):
         return audit.record(action=action, outcome=outcome, **fields)
-
-
-def signed_in(client: Client, user: User) -> Client:
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def postgres_only(db: None) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL")

@@ -1,0 +1,13 @@
+"""Steps of a real browser (Playwright) against `live_server`."""
+
+from playwright.sync_api import Page
+
+from tests.support.personas import PASSWORD
+
+
+def sign_in(page: Page, base_url: str, *, username: str = "agent") -> None:
+    page.goto(f"{base_url}/customers/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/customers/")
