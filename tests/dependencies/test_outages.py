@@ -130,6 +130,7 @@ def test_with_redis_hung_reads_are_slowed_by_its_timeout_only_and_creation_is_re
     assert timed["search"] < 2.0
     assert timed["create"] < 2.0
     assert paddle_posts(paddle) == 0
+    assert actions() == [(Action.PORTAL_SESSION_FAILED, "denied", "cache_unavailable")]
 
     console.redis.resume()
     assert agent.create(console.url, customer_id, subscription_ids, token=token).status_code == 200
