@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sessions_app.middleware.RequestIdMiddleware",
+    "sessions_app.views.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,11 +100,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bounds on a down or hung PostgreSQL (README, "When our own services fail"): a connection
+    # attempt gives up after DATABASE_CONNECT_TIMEOUT seconds, a statement after
+    # DATABASE_STATEMENT_TIMEOUT_MS (0: none; maintenance commands may set it so).
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+    _statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=10_000)
+    _pg_options["options"] = " ".join(
+        filter(None, [_pg_options.get("options", ""), f"-c statement_timeout={_statement_timeout}"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits, the Paddle budget and one-time tokens live here: Redis in production so that
 # every app process shares them.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal-console")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A down Redis refuses at once; a hung one holds a call at most this long (seconds), and
+    # no call is retried (README, "When our own services fail").
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+        socket_timeout=env.float("CACHE_TIMEOUT", default=0.5),
+        retry_on_timeout=False,
+    )
+
+# Seconds an SMTP connection or command may take before delivery gives up (Django's EMAIL_TIMEOUT).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

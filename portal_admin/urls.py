@@ -7,6 +7,9 @@ from django.views.generic import RedirectView
 
 from sessions_app.views import health
 
+# A database outage raised outside a view (the session store, the login lockout) answers 503.
+handler500 = "sessions_app.views.unavailable.server_error"
+
 urlpatterns = [
     # Generic views answer PUT (the login form even processes it like a POST): only what is served.
     path(

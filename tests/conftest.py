@@ -14,6 +14,7 @@ from django.test import Client
 from pytest_django import Settings
 
 from paddle_emulator import Emulator, EmulatorServer, serve
+from tests.support import harness
 from tests.support.audit_bypass import empty_audit_log
 from tests.support.personas import PASSWORD, TEST_API_KEY, make_user
 
@@ -57,6 +58,14 @@ def network_guard() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[EmulatorServer]:
     server = serve(Emulator(api_key=TEST_API_KEY, seed=1), host="127.0.0.1", port=0)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def deployment_paddle() -> Iterator[EmulatorServer]:
+    """Paddle with no rate limit of its own: the app's budget is what is under test."""
+    server = serve(Emulator(harness.API_KEY, rate_limit_per_minute=10**6))
     yield server
     server.stop()
 

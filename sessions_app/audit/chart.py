@@ -5,6 +5,7 @@ come from the cache once counted); the template draws the bars with SVG presenta
 """
 
 import hashlib
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from ..dependencies import CACHE_ERRORS, log_skipped
 from ..models import AuditEvent
 from .review import in_date_range
 
@@ -124,10 +126,11 @@ def daily_counts(events: QuerySet[AuditEvent], start: date, end: date) -> list[d
     """
     closed_until = min((timezone.now() - SETTLE).date() - timedelta(days=1), end)
     key = "audit-chart:" + hashlib.sha256(f"{events.query}|{start}|{closed_until}".encode()).hexdigest()
-    closed = cache.get(key) if start <= closed_until else []
+    closed = _cached(key) if start <= closed_until else []
     if closed is None:
         rows = _grouped(events, start, end)
-        cache.set(key, [row for row in rows if row["day"] <= closed_until], CACHE_SECONDS)
+        with suppress(*CACHE_ERRORS):  # the next page counts them again
+            cache.set(key, [row for row in rows if row["day"] <= closed_until], CACHE_SECONDS)
         return rows
     open_from = max(start, closed_until + timedelta(days=1))
     return closed + (_grouped(events, open_from, end) if open_from <= end else [])
@@ -172,3 +175,13 @@ def build_chart(counts: list[dict[str, Any]], start: date, end: date) -> Chart:
         LegendEntry(action, fill, totals[action]) for action, fill in COLOURS.items() if action in totals
     ]
     return Chart(start, end, bars, legend, peak, x_labels)
+
+
+def _cached(key: str) -> list[dict[str, Any]] | None:
+    """The cached closed days, or None when absent or when the cache is down (then counted afresh)."""
+    try:
+        rows: list[dict[str, Any]] | None = cache.get(key)
+    except CACHE_ERRORS as exc:
+        log_skipped("cache", "the audit chart's cache", exc)
+        return None
+    return rows

@@ -5,6 +5,7 @@ and window start: `cache.add` creates a counter, `cache.incr` bumps it atomicall
 process sharing Redis sees one count. Fixed windows are simple and need one key per window; the
 price is that an agent can spend two hours' quota across an hour boundary, which the day limit
 still caps. A refused attempt gives its increments back, so it does not use up quota.
+Without the cache there is no count, so there is no link: `LimitsUnavailable` (fail closed).
 """
 
 import math
@@ -15,6 +16,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
+
+from ..dependencies import CACHE_ERRORS
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class LimitResult:
         """Whole seconds until the window resets (at least 1), for the Retry-After header."""
         remaining = (self.resets_at - (now or datetime.now(UTC))).total_seconds()
         return max(1, math.ceil(remaining))
+
+
+class LimitsUnavailable(Exception):
+    """The cache holding the counts could not be reached: the attempt cannot be counted."""
 
 
 def _windows() -> tuple[Window, ...]:
@@ -68,7 +75,18 @@ def _incr(key: str, timeout: int) -> int:
 
 
 def check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> LimitResult:
-    """Count one link creation for `user`, or refuse it if a window is full (then nothing is counted)."""
+    """Count one link creation for `user`, or refuse it if a window is full (then nothing is counted).
+
+    LimitsUnavailable when the cache is down; a count made before it went down stays (it is not
+    worth a second failing round trip to give back).
+    """
+    try:
+        return _check_and_count(user, now=now)
+    except CACHE_ERRORS as exc:
+        raise LimitsUnavailable(type(exc).__name__) from exc
+
+
+def _check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None) -> LimitResult:
     now = now or datetime.now(UTC)
     counted: list[str] = []
     results: list[LimitResult] = []

@@ -86,3 +86,21 @@ class NotRecorded(LinkRefusal):
     def __init__(self, *, links_created: bool) -> None:
         super().__init__("The audit log could not be written.")
         self.links_created = links_created
+
+
+class DependencyDown(LinkRefusal):
+    """One of the console's own services is down, so the rules cannot be applied: fail closed.
+
+    `service` names it ("cache"); nothing was created, the confirmation is unspent, and the same
+    submission may be sent again once the service is back.
+    """
+
+    status = 503
+
+    def __init__(self, service: str) -> None:
+        super().__init__(
+            f"The console's {service} service is unavailable, so no link was created. "
+            "Nothing was spent: try again in a moment."
+        )
+        self.service = service
+        self.code = f"{service}_unavailable"

@@ -5,6 +5,7 @@
 2. the kill switch is off;
 3. the step-up proof is fresh (or a fresh one comes with the request);
 4. the agent's hourly and daily limits have room (counted here: a refusal above uses no quota);
+   without the cache that counts them, nothing is created (`DependencyDown`, token unspent);
 5. Paddle still lists every ticked subscription as the customer's;
 6. the token is spent (once, across processes);
 then `portal_session.requested` is committed, Paddle is called once, and `created` or `failed`
@@ -29,6 +30,7 @@ from ..paddle.types import Customer, PortalSession, Subscription
 from . import confirmation, kill_switch, limits
 from .refusals import (
     ConfirmationRefused,
+    DependencyDown,
     ForeignSubscription,
     InvalidInput,
     LinksSwitchedOff,
@@ -128,7 +130,12 @@ def issue(
         if not outcome.proved:
             raise StepUpRequired(outcome.errors)
 
-    limit = limits.check_and_count(context.actor)
+    try:
+        limit = limits.check_and_count(context.actor)
+    except limits.LimitsUnavailable as exc:
+        refusal = DependencyDown("cache")
+        _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
+        raise refusal from exc
     if not limit.allowed:
         _audit_refusal(
             context,

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
+from ..dependencies import CACHE_ERRORS, log_skipped
 from .errors import PaddleRateLimited
 
 logger = logging.getLogger(__name__)
@@ -105,12 +106,15 @@ def take() -> None:
     """The Paddle client's `throttle` hook: spend one request of the shared budget.
 
     A cache outage must not take Paddle down with it: the budget then lets the request
-    through and Paddle's own 429 (which the client honours) is the limit.
+    through and Paddle's own 429 (which the client honours) is the limit. The skip is logged
+    at most once a minute per process, not per request.
     """
     budget = Budget(per_minute=settings.PADDLE_BUDGET_PER_MINUTE, max_wait=settings.PADDLE_BUDGET_MAX_WAIT)
     try:
         budget.take()
     except PaddleRateLimited:
         raise
+    except CACHE_ERRORS as exc:
+        log_skipped("cache", "the Paddle request budget", exc)
     except Exception:
         logger.warning("Paddle request budget unavailable (cache error); sending without it", exc_info=True)

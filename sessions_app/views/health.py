@@ -1,8 +1,13 @@
-"""`/healthz`: can this process reach its database and Paddle, and is the Paddle key accepted?"""
+"""`/healthz`: can this process reach its database, its cache and Paddle, and is the Paddle key accepted?
+
+Each is reported on its own; all three are required (without the cache no link can be counted,
+so none is created), so any one down answers 503. Never a 500: every check catches its failure.
+"""
 
 import logging
 import re
 import time
+import uuid
 from typing import Any
 
 from django.core.cache import cache
@@ -11,6 +16,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from ..dependencies import CACHE_ERRORS
 from ..paddle.config import get_probe_client
 from ..paddle.errors import PaddleAuthError, PaddleError, PaddleRateLimited
 
@@ -20,24 +26,27 @@ logger = logging.getLogger(__name__)
 # seconds for all processes together, so health checks cannot eat the Paddle budget.
 PADDLE_RESULT_SECONDS = 10
 PADDLE_CACHE_KEY = "healthz:paddle"
+CACHE_PROBE_KEY = "healthz:cache:"
+CACHE_PROBE_SECONDS = 10
 _CODE_RE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 @require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and Paddle both answer and the key is accepted, else 503."""
+    """200 when the database, the cache and Paddle all answer and the key is accepted, else 503."""
     database = check_database()
-    paddle = cache.get(PADDLE_CACHE_KEY)
-    if paddle is None:
-        paddle = check_paddle()
-        cache.set(PADDLE_CACHE_KEY, paddle, PADDLE_RESULT_SECONDS)
-    ok = database["ok"] and paddle["ok"]
+    cache_check = check_cache()
+    paddle = cached_paddle_check(cache_up=cache_check["ok"])
+    ok = database["ok"] and cache_check["ok"] and paddle["ok"]
     if not ok:
         logger.warning(
-            "Health check failing: database ok=%s, paddle error=%s", database["ok"], paddle["error"]
+            "Health check failing: database ok=%s, cache ok=%s, paddle error=%s",
+            database["ok"],
+            cache_check["ok"],
+            paddle["error"],
         )
-    body = {"status": "ok" if ok else "fail", "database": database, "paddle": paddle}
+    body = {"status": "ok" if ok else "fail", "database": database, "cache": cache_check, "paddle": paddle}
     return JsonResponse(body, status=200 if ok else 503)
 
 
@@ -52,6 +61,34 @@ def check_database() -> dict[str, Any]:
         logger.warning("Health check: database query failed", exc_info=True)
         return {"ok": False, "ms": _ms_since(started)}
     return {"ok": True, "ms": _ms_since(started)}
+
+
+def check_cache() -> dict[str, Any]:
+    """A write and a read back of a key of this probe's own (a Redis that answers reads only is down)."""
+    started = time.monotonic()
+    key, value = CACHE_PROBE_KEY + uuid.uuid4().hex, uuid.uuid4().hex
+    try:
+        cache.set(key, value, CACHE_PROBE_SECONDS)
+        ok = cache.get(key) == value
+        cache.delete(key)
+    except CACHE_ERRORS as exc:
+        logger.warning("Health check: cache unavailable (%s)", type(exc).__name__)
+        ok = False
+    return {"ok": ok, "ms": _ms_since(started)}
+
+
+def cached_paddle_check(*, cache_up: bool) -> dict[str, Any]:
+    """Paddle's result as cached across processes; probed afresh (not cached) while the cache is down."""
+    if not cache_up:
+        return check_paddle()
+    try:
+        paddle: dict[str, Any] | None = cache.get(PADDLE_CACHE_KEY)
+        if paddle is None:
+            paddle = check_paddle()
+            cache.set(PADDLE_CACHE_KEY, paddle, PADDLE_RESULT_SECONDS)
+    except CACHE_ERRORS:  # went down since check_cache
+        paddle = check_paddle()
+    return paddle
 
 
 def check_paddle() -> dict[str, Any]:

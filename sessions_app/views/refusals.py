@@ -4,7 +4,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ..accounts import step_up
+from ..forms import MAX_REASON_LENGTH
 from ..links.refusals import (
+    DependencyDown,
     InvalidInput,
     LinkRefusal,
     LinksSwitchedOff,
@@ -12,6 +15,9 @@ from ..links.refusals import (
     RateLimited,
     StepUpRequired,
 )
+
+# What a 503 for one of our own services suggests: about a Redis restart or failover.
+RETRY_AFTER_SECONDS = 10
 
 
 def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusal) -> HttpResponse:
@@ -27,6 +33,19 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
         template = "portal/rate_limited.html"
         limit = refusal.limit
         context.update(window=limit.window, limit=limit.limit, resets_at=limit.resets_at)
+    elif isinstance(refusal, DependencyDown):
+        # Keeps the agent's work: the same submission (unspent token, ticks, reason), sent again.
+        template = "portal/dependency_down.html"
+        context.update(
+            service=refusal.service,
+            message=refusal.message,
+            subscription_ids=request.POST.getlist("subscription_ids"),
+            reason=request.POST.get("reason", ""),
+            max_reason_length=MAX_REASON_LENGTH,
+            confirmation_token=request.POST.get("confirmation_token", ""),
+            step_up_form=None if step_up.is_fresh(request) else step_up.StepUpForm(request),
+            step_up_minutes=settings.STEP_UP_MINUTES,
+        )
     elif isinstance(refusal, NotRecorded):
         template = "portal/not_recorded.html"
         context["links_created"] = refusal.links_created
@@ -36,4 +55,6 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     response = render(request, template, context, status=refusal.status)
     if isinstance(refusal, RateLimited):
         response["Retry-After"] = str(refusal.limit.retry_after())
+    elif isinstance(refusal, DependencyDown):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -13,18 +13,10 @@ import pytest
 import redis
 from django.db import connection
 
-from paddle_emulator import Emulator, EmulatorServer, serve
+from paddle_emulator import Emulator, EmulatorServer
 from tests.support import harness
 from tests.support.production import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, Deployments
 from tests.support.redis_db import REDIS_URL, redis_db_url
-
-
-@pytest.fixture(scope="module")
-def deployment_paddle() -> Iterator[EmulatorServer]:
-    """Paddle with no rate limit of its own: the app's budget is what is under test."""
-    server = serve(Emulator(harness.API_KEY, rate_limit_per_minute=10**6))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

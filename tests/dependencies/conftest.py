@@ -1,0 +1,220 @@
+"""One gunicorn process whose own services the tests stop: its Redis is a `redis-server` of its
+own (on its own port, started, stopped, paused here), and it reaches PostgreSQL (pytest-django's
+test database) through a loopback TCP proxy that the tests close, reopen or make hang.
+
+The Paddle emulator and `make_agent` come from tests/production's two-process harness.
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from paddle_emulator import Emulator, EmulatorServer
+from tests.support import harness
+
+START_TIMEOUT = 10.0
+
+
+class RedisServer:
+    """`redis-server` on a free loopback port, without persistence; stopped and started by tests."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.port = harness.free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.log_path = log_path
+        self.popen: subprocess.Popen[bytes] | None = None
+        self.paused = False
+
+    def start(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            return
+        args = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        with self.log_path.open("a") as log:
+            self.popen = subprocess.Popen([*args, "--appendonly", "no"], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_timeout=1).ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.resume()
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.terminate()
+            self.popen.wait(timeout=10)
+
+    def pause(self) -> None:
+        """SIGSTOP: the port still accepts connections, but nothing answers (a hung Redis)."""
+        assert self.popen is not None
+        os.kill(self.popen.pid, signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        if self.paused and self.popen is not None:
+            os.kill(self.popen.pid, signal.SIGCONT)
+            self.paused = False
+
+    def flush(self) -> None:
+        redis.Redis.from_url(self.url, socket_timeout=1).flushdb()
+
+
+class TcpProxy:
+    """Forwards a loopback port to `target`. `close()` refuses new connections and cuts the open
+    ones (PostgreSQL down or restarting); `hang()` cuts them and accepts new ones that never get
+    an answer (a hung host); `open()` forwards again, on the same port."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.port = harness.free_port()
+        self.hung = False
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def open(self) -> None:
+        self.hung = False
+        if self._listener is not None:
+            return
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        listener.settimeout(0.1)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def close(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
+        self._cut()
+
+    def hang(self) -> None:
+        self.open()
+        self.hung = True
+        self._cut()
+
+    def _cut(self) -> None:
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._listener is listener:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            client.settimeout(None)
+            with self._lock:
+                self._sockets.add(client)
+            if self.hung:
+                continue  # accepted, never answered
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                self._sockets.add(upstream)
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+@dataclass(frozen=True)
+class Console:
+    """The running console and the services the test controls."""
+
+    url: str
+    redis: RedisServer
+    database: TcpProxy
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+
+@pytest.fixture(scope="module")
+def console_services(
+    django_db_setup: None,
+    deployment_paddle: EmulatorServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Console]:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    tmp = tmp_path_factory.mktemp("dependencies")
+    own_redis = RedisServer(tmp / "redis.log")
+    own_redis.start()
+    settings_dict = connection.settings_dict
+    proxy = TcpProxy((str(settings_dict.get("HOST") or "127.0.0.1"), int(settings_dict.get("PORT") or 5432)))
+    proxy.open()
+    database_url = harness.postgres_url({**settings_dict, "HOST": "127.0.0.1", "PORT": proxy.port})
+    env = harness.app_env(
+        database_url=database_url, cache_url=own_redis.url, paddle_url=deployment_paddle.base_url
+    )
+    log_path = tmp / "gunicorn.log"
+    process = harness.gunicorn(env, log_path=log_path, workers=1, threads=4)
+    try:
+        with harness.serving(process):
+            yield Console(process.url, own_redis, proxy, log_path)
+    finally:
+        proxy.close()
+        own_redis.stop()
+
+
+def _all_up(console: Console, emulator: Emulator) -> None:
+    console.redis.start()
+    console.redis.resume()
+    console.database.open()
+    console.redis.flush()
+    emulator.reset()
+
+
+@pytest.fixture
+def console(
+    transactional_db: None,
+    console_services: Console,
+    deployment_paddle: EmulatorServer,
+) -> Iterator[Console]:
+    """Every service up, Redis and the emulator empty, before and after each test."""
+    _all_up(console_services, deployment_paddle.emulator)
+    yield console_services
+    _all_up(console_services, deployment_paddle.emulator)
+
+
+@pytest.fixture
+def paddle(console: Console, deployment_paddle: EmulatorServer) -> Emulator:
+    return deployment_paddle.emulator

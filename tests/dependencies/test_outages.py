@@ -1,0 +1,228 @@
+"""The console's own services fail during an agent's journey: it says which, fails closed, never 500.
+
+Real processes: gunicorn (DEBUG off), its own Redis, PostgreSQL behind a proxy the test closes,
+and the Paddle emulator. Each test walks sign in → search → customer → confirm → create and
+checks every step's status and message, the audit log, and the first request after recovery.
+"""
+
+import re
+import threading
+import time
+
+import pytest
+import requests
+
+from paddle_emulator import Emulator
+from sessions_app.models import AuditEvent
+from tests.support.harness import Agent, confirmation_token, portal_links
+from tests.support.production import make_agent
+
+from .conftest import Console
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
+
+Action = AuditEvent.Action
+DATABASE_DOWN = "database is unavailable"
+CACHE_DOWN = "cache service is unavailable"
+HIDDEN_RE = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)">')
+REASON_RE = re.compile(r'name="reason" value="([^"]*)"')
+
+
+def example(emulator: Emulator) -> tuple[str, str, list[str]]:
+    """A customer with a subscription in every status: id, email, and two subscription ids."""
+    customer_id = emulator.examples()["all_statuses"]
+    email = emulator.customer(customer_id)["email"]
+    return customer_id, email, [s["id"] for s in emulator.subscriptions_of(customer_id)][:2]
+
+
+def paddle_posts(emulator: Emulator) -> int:
+    return sum(1 for r in emulator.requests if r.method == "POST")
+
+
+def actions() -> list[tuple[str, str, str]]:
+    """(action, outcome, error_code) of every portal-session row, oldest first."""
+    rows = AuditEvent.objects.filter(action__startswith="portal_session").order_by("seq")
+    return [(row.action, row.outcome, row.error_code) for row in rows]
+
+
+def retry_form(page: requests.Response) -> dict[str, list[str]]:
+    """The fields the 503 page's "Try again" form posts (the kept ticks, token and reason)."""
+    fields: dict[str, list[str]] = {}
+    for name, value in HIDDEN_RE.findall(page.text):
+        fields.setdefault(name, []).append(value)
+    match = REASON_RE.search(page.text)
+    fields["reason"] = [match.group(1)] if match else []
+    return fields
+
+
+def repost(agent: Agent, url: str, fields: dict[str, list[str]]) -> requests.Response:
+    data = {**fields, "csrfmiddlewaretoken": agent.http.cookies.get("csrftoken", "")}
+    response: requests.Response = agent.http.post(url, data=data, timeout=30, allow_redirects=False)
+    return response
+
+
+def test_with_redis_stopped_reads_go_on_and_link_creation_is_refused_then_the_kept_form_works(
+    console: Console, paddle: Emulator
+) -> None:
+    customer_id, email, subscription_ids = example(paddle)
+    agent = make_agent("agent")
+    console.redis.stop()
+
+    signed_in = agent.sign_in(console.url)
+    search = agent.search(console.url, email)
+    customer = agent.customer(console.url, customer_id)
+    confirm = agent.confirm(console.url, customer_id, subscription_ids)
+    created = agent.create(
+        console.url, customer_id, subscription_ids, token=confirmation_token(confirm), reason="TICKET-7"
+    )
+
+    assert signed_in.status_code == 302
+    assert (search.status_code, customer.status_code, confirm.status_code) == (200, 200, 200)
+    assert email in search.text
+    assert customer_id in customer.text
+    assert created.status_code == 503
+    assert CACHE_DOWN in created.text
+    assert "try again" in created.text
+    assert created.headers["Retry-After"] == "10"
+    assert portal_links(created) == []
+    assert paddle_posts(paddle) == 0
+    assert actions() == [(Action.PORTAL_SESSION_FAILED, "denied", "cache_unavailable")]
+    kept = retry_form(created)
+    assert kept["subscription_ids"] == subscription_ids
+    assert kept["reason"] == ["TICKET-7"]
+    # Several Paddle calls went without the budget; the skip was logged once.
+    assert console.log().count("the Paddle request budget skipped") == 1
+
+    console.redis.start()
+    again = repost(agent, f"{console.url}/customers/{customer_id}/portal-session/", kept)
+
+    assert again.status_code == 200
+    assert len(portal_links(again)) >= 1
+    assert paddle_posts(paddle) == 1
+    assert [a for a, _, _ in actions()][-2:] == [
+        Action.PORTAL_SESSION_REQUESTED,
+        Action.PORTAL_SESSION_CREATED,
+    ]
+
+
+def test_with_redis_hung_reads_are_slowed_by_its_timeout_only_and_creation_is_refused(
+    console: Console, paddle: Emulator
+) -> None:
+    customer_id, email, subscription_ids = example(paddle)
+    agent = make_agent("agent")
+    assert agent.sign_in(console.url).status_code == 302
+    token = confirmation_token(agent.confirm(console.url, customer_id, subscription_ids))
+    console.redis.pause()
+
+    timed: dict[str, float] = {}
+    started = time.monotonic()
+    search = agent.search(console.url, email)
+    timed["search"] = time.monotonic() - started
+    started = time.monotonic()
+    created = agent.create(console.url, customer_id, subscription_ids, token=token)
+    timed["create"] = time.monotonic() - started
+    print(f"hung Redis: search {timed['search']:.2f} s, create {timed['create']:.2f} s")
+
+    assert search.status_code == 200
+    assert email in search.text
+    assert created.status_code == 503
+    assert CACHE_DOWN in created.text
+    # One budget round trip (0.5 s read timeout) per Paddle call; the limit's first one fails.
+    assert timed["search"] < 2.0
+    assert timed["create"] < 2.0
+    assert paddle_posts(paddle) == 0
+    assert actions() == [(Action.PORTAL_SESSION_FAILED, "denied", "cache_unavailable")]
+
+    console.redis.resume()
+    assert agent.create(console.url, customer_id, subscription_ids, token=token).status_code == 200
+
+
+def test_with_postgresql_unreachable_every_step_answers_503_and_nothing_is_created_until_it_returns(
+    console: Console, paddle: Emulator
+) -> None:
+    customer_id, email, subscription_ids = example(paddle)
+    agent = make_agent("agent")
+    assert agent.sign_in(console.url).status_code == 302
+    token = confirmation_token(agent.confirm(console.url, customer_id, subscription_ids))
+    other = make_agent("other")
+    console.database.close()
+
+    steps = {
+        "sign in": other.sign_in(console.url),
+        "search": agent.search(console.url, email),
+        "customer": agent.customer(console.url, customer_id),
+        "confirm": agent.confirm(console.url, customer_id, subscription_ids),
+        "create": agent.create(console.url, customer_id, subscription_ids, token=token),
+    }
+
+    for step, response in steps.items():
+        assert response.status_code == 503, step
+        assert DATABASE_DOWN in response.text, step
+        assert "Traceback" not in response.text, step
+        assert response.headers["Retry-After"] == "10", step
+    assert portal_links(steps["create"]) == []
+    assert paddle_posts(paddle) == 0
+
+    console.database.open()
+    after = {
+        "search": agent.search(console.url, email),
+        "create": agent.create(console.url, customer_id, subscription_ids, token=token),
+        "sign in": other.sign_in(console.url),
+    }
+
+    assert after["search"].status_code == 200
+    assert after["create"].status_code == 200
+    assert portal_links(after["create"])
+    assert after["sign in"].status_code == 302
+    assert actions() == [
+        (Action.PORTAL_SESSION_REQUESTED, "success", ""),
+        (Action.PORTAL_SESSION_CREATED, "success", ""),
+    ]
+
+
+def test_postgresql_lost_while_paddle_makes_the_session_shows_no_links_and_leaves_requested_only(
+    console: Console, paddle: Emulator
+) -> None:
+    customer_id, _, subscription_ids = example(paddle)
+    agent = make_agent("agent")
+    assert agent.sign_in(console.url).status_code == 302
+    token = confirmation_token(agent.confirm(console.url, customer_id, subscription_ids))
+    paddle.add_fault("*/portal-sessions", kind="latency", method="POST", latency_ms=1500)
+    result: list[requests.Response] = []
+    creating = threading.Thread(
+        target=lambda: result.append(agent.create(console.url, customer_id, subscription_ids, token=token))
+    )
+
+    creating.start()
+    deadline = time.monotonic() + 10
+    while paddle_posts(paddle) == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    console.database.close()  # Paddle is making the session; `created` cannot be committed
+    creating.join(timeout=30)
+
+    [created] = result
+    assert created.status_code == 503
+    assert portal_links(created) == []
+    assert "Traceback" not in created.text
+    assert paddle_posts(paddle) == 1
+    console.database.open()
+    assert actions() == [(Action.PORTAL_SESSION_REQUESTED, "success", "")]
+    assert agent.search(console.url, "someone@example.com").status_code == 200
+
+
+def test_a_hung_postgresql_is_given_up_after_the_connect_timeout(console: Console, paddle: Emulator) -> None:
+    _, email, _ = example(paddle)
+    agent = make_agent("agent")
+    assert agent.sign_in(console.url).status_code == 302
+    console.database.hang()
+
+    started = time.monotonic()
+    search = agent.search(console.url, email)
+    elapsed = time.monotonic() - started
+    print(f"hung PostgreSQL: search answered {search.status_code} in {elapsed:.2f} s")
+
+    assert search.status_code == 503
+    assert DATABASE_DOWN in search.text
+    assert 2.5 < elapsed < 4.5  # one connect_timeout (3 s), not one per session read
+    console.database.open()
+    assert agent.search(console.url, email).status_code == 200
