@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from .. import audit
+from .oidc import BACKEND_PATH, sub_of
 
 USERNAME_MAX = 150
 
@@ -16,7 +17,17 @@ USERNAME_MAX = 150
 def audit_login(
     sender: object, *, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
 ) -> None:
-    audit.record(action=audit.Action.AUTH_LOGIN, outcome=audit.Outcome.SUCCESS, actor=user, request=request)
+    """How they signed in (`oidc` or `password`) and, through the provider, their `sub`."""
+    details = {"method": "password"}
+    if getattr(user, "backend", "") == BACKEND_PATH:
+        details = {"method": "oidc", "sub": sub_of(user)}
+    audit.record(
+        action=audit.Action.AUTH_LOGIN,
+        outcome=audit.Outcome.SUCCESS,
+        actor=user,
+        request=request,
+        details=details,
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="sessions_app.accounts.signals.audit_login_failed")

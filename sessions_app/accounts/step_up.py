@@ -1,5 +1,5 @@
-"""Step-up: creating links needs a password proof (a sign-in or a re-entered password) within
-the last STEP_UP_MINUTES.
+"""Step-up: creating links needs a proof (a sign-in, a re-entered password, or with SSO a fresh
+authentication at the identity provider: views/sign_in.oidc_step_up) within the last STEP_UP_MINUTES.
 
 Only the time of the last proof is kept, in the server-side session; the password never is.
 """
@@ -19,9 +19,18 @@ from .. import audit
 SESSION_KEY = "step_up_at"
 
 
-def mark_fresh(request: HttpRequest) -> None:
-    """Record that the user has just proved their password."""
-    request.session[SESSION_KEY] = int(time.time())
+def mark_fresh(request: HttpRequest, *, at: int | None = None) -> None:
+    """Record that the user has just proved who they are (`at`: when, if earlier; None: now).
+
+    With SSO, `at` is the identity provider's `auth_time`; a time in the future counts as now.
+    """
+    now = int(time.time())
+    request.session[SESSION_KEY] = now if at is None else min(int(at), now)
+
+
+def forget(request: HttpRequest) -> None:
+    """Drop the proof: the next link creation needs a new one."""
+    request.session.pop(SESSION_KEY, None)
 
 
 def is_fresh(request: HttpRequest) -> bool:
