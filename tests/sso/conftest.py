@@ -14,23 +14,11 @@ from pytest_django.live_server_helper import LiveServer
 
 from sessions_app.models import AuditEvent
 from tests.support.forged_tokens import ForgedTokens, serve_forged_tokens
-from tests.support.oidc_provider.fixture import Provider, start_provider
+from tests.support.oidc_provider.fixture import OFFLINE_SSO, Provider, start_provider
+
+__all__ = ["OFFLINE_SSO", "Person", "apply", "last_event"]
 
 PROVIDER_PASSWORD = "provider password 123"
-
-# Settings that switch SSO on without a provider to talk to (pages that never reach it).
-OFFLINE_SSO: dict[str, object] = {
-    "OIDC_ENABLED": True,
-    "OIDC_PROVIDER_NAME": "Test IdP",
-    "OIDC_OP_ISSUER": "http://127.0.0.1:9/o",
-    "OIDC_OP_AUTHORIZATION_ENDPOINT": "http://127.0.0.1:9/o/authorize/",
-    "OIDC_OP_TOKEN_ENDPOINT": "http://127.0.0.1:9/o/token/",
-    "OIDC_OP_USER_ENDPOINT": "http://127.0.0.1:9/o/userinfo/",
-    "OIDC_OP_JWKS_ENDPOINT": "http://127.0.0.1:9/o/jwks/",
-    "OIDC_OP_END_SESSION_ENDPOINT": "http://127.0.0.1:9/o/logout/",
-    "OIDC_RP_CLIENT_ID": "portal-console",
-    "OIDC_RP_CLIENT_SECRET": "not-a-secret",
-}
 
 
 def apply(settings: Settings, values: dict[str, object]) -> None:

@@ -41,7 +41,8 @@ def test_a_step_up_asks_the_provider_for_the_password_again_and_returns_to_the_p
     assert urlsplit(back.url).path == "/customers/"
     assert urlsplit(back.url).query == "q=Avery"
     proved_at = step_up_proved_at(person)
-    assert signed_in_at is not None and proved_at is not None
+    assert signed_in_at is not None
+    assert proved_at is not None
     assert proved_at > signed_in_at
     step_up = last_event("auth.step_up")
     assert step_up.outcome == "success"

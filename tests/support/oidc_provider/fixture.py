@@ -16,6 +16,20 @@ import requests
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_ID = "portal-console"
 
+# Settings that switch SSO on without a provider to talk to (pages that never reach it).
+OFFLINE_SSO: dict[str, object] = {
+    "OIDC_ENABLED": True,
+    "OIDC_PROVIDER_NAME": "Test IdP",
+    "OIDC_OP_ISSUER": "http://127.0.0.1:9/o",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "http://127.0.0.1:9/o/authorize/",
+    "OIDC_OP_TOKEN_ENDPOINT": "http://127.0.0.1:9/o/token/",
+    "OIDC_OP_USER_ENDPOINT": "http://127.0.0.1:9/o/userinfo/",
+    "OIDC_OP_JWKS_ENDPOINT": "http://127.0.0.1:9/o/jwks/",
+    "OIDC_OP_END_SESSION_ENDPOINT": "http://127.0.0.1:9/o/logout/",
+    "OIDC_RP_CLIENT_ID": "portal-console",
+    "OIDC_RP_CLIENT_SECRET": "not-a-secret",
+}
+
 
 @dataclass(frozen=True)
 class Provider:
