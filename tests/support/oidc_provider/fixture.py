@@ -59,6 +59,8 @@ class Provider:
             "OIDC_RP_CLIENT_ID": self.client_id,
             "OIDC_RP_CLIENT_SECRET": self.client_secret,
             "OIDC_ROLE_MAP": {"support-agents": "Support agent", "support-managers": "Support manager"},
+            # What settings.py derives when OIDC_ENABLED is read at start-up.
+            "SESSION_COOKIE_SAMESITE": "Lax",
         }
 
     def put_user(self, username: str, password: str, **fields: object) -> str:
