@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from sessions_app.models import AuditEvent
+from tests.browser.conftest import browser, context, page  # noqa: F401  (Playwright, for test_browser.py)
 from tests.support.forged_tokens import ForgedTokens, serve_forged_tokens
 from tests.support.oidc_provider.fixture import OFFLINE_SSO, Provider, start_provider
 
@@ -74,17 +75,17 @@ class Person:
 
     def sign_in(self, console: str, *, next_path: str = "/customers/") -> requests.Response:
         """Console → provider sign-in form → back through the callback; the final response."""
-        page = self.browser.get(f"{console}/oidc/authenticate/", params={"next": next_path}, timeout=10)
-        return self.submit_provider_form(page)
+        form = self.browser.get(f"{console}/oidc/authenticate/", params={"next": next_path}, timeout=10)
+        return self.submit_provider_form(form)
 
-    def submit_provider_form(self, page: requests.Response) -> requests.Response:
-        assert page.url.startswith(f"{self.provider.origin}/accounts/login/"), page.url
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        next_field = re.search(r'name="next" value="([^"]*)"', page.text)
+    def submit_provider_form(self, form_page: requests.Response) -> requests.Response:
+        assert form_page.url.startswith(f"{self.provider.origin}/accounts/login/"), form_page.url
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.text)
+        next_field = re.search(r'name="next" value="([^"]*)"', form_page.text)
         assert csrf is not None
         assert next_field is not None
         return self.browser.post(
-            page.url,
+            form_page.url,
             data={
                 "csrfmiddlewaretoken": csrf.group(1),
                 "username": self.username,

@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
-from tests.browser.conftest import browser, context, page  # noqa: F401  (the browser fixtures)
 from tests.support.oidc_provider.fixture import Provider
 
 from .conftest import PROVIDER_PASSWORD, Person, last_event
