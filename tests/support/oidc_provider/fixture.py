@@ -117,14 +117,16 @@ def start_provider(console_origins: list[str]) -> Iterator[Provider]:
 
 
 def _wait_until_up(provider: Provider, process: "subprocess.Popen[bytes]") -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # migrate + a fresh RSA key, on a shared 2-CPU machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the identity provider exited; see {provider.log_path}")
+            log_tail = provider.log_path.read_text()[-2000:]
+            raise RuntimeError(f"the identity provider exited; {provider.log_path}:\n{log_tail}")
         try:
             requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=1).raise_for_status()
             return
         except requests.RequestException:
             time.sleep(0.1)
     process.terminate()
-    raise RuntimeError(f"the identity provider did not start; see {provider.log_path}")
+    log_tail = provider.log_path.read_text()[-2000:]
+    raise RuntimeError(f"the identity provider did not start; {provider.log_path}:\n{log_tail}")
