@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from .links import kill_switch as killswitch
-from .models import AuditEvent, ChainVerification, PortalLinkSwitch
+from .models import AuditEvent, ChainVerification, OIDCIdentity, PortalLinkSwitch
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -71,3 +71,13 @@ class PortalLinkSwitchAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: PortalLinkSwitch, form: object, change: bool) -> None:
         killswitch.set_link_creation(actor=request.user, enabled=obj.enabled, request=request)
+
+
+@admin.register(OIDCIdentity)
+class OIDCIdentityAdmin(admin.ModelAdmin):
+    """Link an existing account to its identity at the provider (a `sub` that changed is never merged)."""
+
+    list_display = ("user", "sub", "issuer", "last_auth_time")
+    search_fields = ("user__username", "sub")
+    raw_id_fields = ("user",)
+    readonly_fields = ("last_auth_time",)

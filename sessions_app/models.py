@@ -153,7 +153,6 @@ class OIDCIdentity(models.Model):
 
     class Meta:
         verbose_name = "OpenID Connect identity"
-        default_permissions = ("view",)
         constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="oidc_identity_issuer_sub")]
 
     def __str__(self) -> str:
