@@ -6,6 +6,7 @@ default and start-up stops with a clear message when one is missing.
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sessions_app.middleware.HtmxSignInRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -130,6 +132,9 @@ EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Signs in nobody through `authenticate()`: only the OIDC callback view uses it (see
+    # sessions_app/accounts/oidc.py); listed so that sessions it started resolve their user.
+    "sessions_app.accounts.oidc.OIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,6 +226,62 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "sessions_app.context.client_ip"
 # Axes stores the login request's query string; `next` may carry a search for an email.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "q", "email", "search"]
+
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc) ------------------------------------
+# On when OIDC_ENABLED is true, or when it is unset and a provider (OIDC_OP_ISSUER) is configured.
+# Staff then sign in at the provider only; passwords stay for superusers' break-glass, if allowed.
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=bool(OIDC_OP_ISSUER))
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your company account")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_OP_END_SESSION_ENDPOINT = env.str("OIDC_OP_END_SESSION_ENDPOINT", default="")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile groups")
+# The claim that lists the user's groups, and which group gives which console role.
+OIDC_ROLES_CLAIM = env.str("OIDC_ROLES_CLAIM", default="groups")
+OIDC_ROLE_MAP: dict[str, str] = env.dict("OIDC_ROLE_MAP", default={})
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5.0)
+# Superusers may still sign in with a password while SSO is on (audited as auth.break_glass).
+ALLOW_PASSWORD_LOGIN_FOR_SUPERUSERS = env.bool("ALLOW_PASSWORD_LOGIN_FOR_SUPERUSERS", default=False)
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+            "OIDC_RP_CLIENT_ID",
+            "OIDC_RP_CLIENT_SECRET",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED is on but {_missing[0]} is not set; see .env.example.")
+# Fixed choices, not settings: RS256 ID tokens checked against the provider's keys, PKCE S256,
+# a nonce, and the ID token kept in the session for the provider's sign-out (id_token_hint).
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if OIDC_ENABLED:
+    # The provider's redirect back to the callback is a cross-site navigation: a Strict session
+    # cookie would not come with it (and the sign-in's state would be "not found"). Lax still
+    # keeps it off cross-site POSTs, and every POST needs the CSRF token too.
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Signing out is a form post that the console redirects to the provider (and a step-up may be
+    # one): CSP's form-action covers those redirects, so it names the provider's origins.
+    for _endpoint in (OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_END_SESSION_ENDPOINT):
+        _origin = "{0.scheme}://{0.netloc}".format(urlsplit(_endpoint))
+        if urlsplit(_endpoint).netloc and _origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
+            CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin)
 
 # --- Paddle ---------------------------------------------------------------------------------
 PADDLE_API_KEY = _required(

@@ -1,11 +1,10 @@
-"""Root URLs: the app, Django auth (login and logout only), admin, health check."""
+"""Root URLs: the app, sign-in and sign-out (passwords or OpenID Connect), admin, health check."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from sessions_app.views import health
+from sessions_app.views import health, sign_in
 
 # A database outage raised outside a view (the session store, the login lockout) answers 503.
 handler500 = "sessions_app.views.unavailable.server_error"
@@ -17,14 +16,12 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="sessions_app:customer_search", http_method_names=["get", "head"]),
         name="home",
     ),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, http_method_names=["get", "head", "post", "options"]
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", sign_in.ConsoleLoginView.as_view(), name="login"),
+    path("accounts/logout/", sign_in.sign_out, name="logout"),
+    # OpenID Connect (404 unless OIDC_ENABLED); the names are mozilla-django-oidc's.
+    path("oidc/authenticate/", sign_in.oidc_sign_in, name="oidc_authentication_init"),
+    path("oidc/callback/", sign_in.oidc_callback, name="oidc_authentication_callback"),
+    path("oidc/step-up/", sign_in.oidc_step_up, name="oidc_step_up"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("", include("sessions_app.urls")),

@@ -9,13 +9,14 @@ from django.shortcuts import redirect
 
 from .context import context_of
 from .links import kill_switch as killswitch
-from .models import AuditEvent, ChainVerification, KillSwitch
+from .models import AuditEvent, ChainVerification, KillSwitch, OIDCIdentity
 
 if TYPE_CHECKING:  # django-stubs makes ModelAdmin generic in its model; at runtime it is not subscriptable
     _ReadOnlyBase = admin.ModelAdmin[Any]
     _SwitchBase = admin.ModelAdmin[KillSwitch]
+    _IdentityBase = admin.ModelAdmin[OIDCIdentity]
 else:
-    _ReadOnlyBase = _SwitchBase = admin.ModelAdmin
+    _ReadOnlyBase = _SwitchBase = _IdentityBase = admin.ModelAdmin
 
 
 class ReadOnlyAdmin(_ReadOnlyBase):
@@ -80,3 +81,13 @@ class KillSwitchAdmin(_SwitchBase):
 
     def save_model(self, request: HttpRequest, obj: KillSwitch, form: object, change: bool) -> None:
         killswitch.set_link_creation(context=context_of(request), enabled=obj.enabled)
+
+
+@admin.register(OIDCIdentity)
+class OIDCIdentityAdmin(_IdentityBase):
+    """Link an existing account to its identity at the provider (a `sub` that changed is never merged)."""
+
+    list_display = ("user", "sub", "issuer", "last_auth_time")
+    search_fields = ("user__username", "sub")
+    raw_id_fields = ("user",)
+    readonly_fields = ("last_auth_time",)

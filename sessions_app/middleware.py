@@ -1,9 +1,14 @@
-"""Per-request context for logs: a request id, the user and the path (never the query string)."""
+"""Per-request context for logs (a request id, the user, the path), and htmx's way to sign in again."""
 
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from portal_admin.logging import path_var, request_id_var, user_var
 
@@ -41,3 +46,30 @@ class RequestUserMiddleware:
             return self.get_response(request)
         finally:
             user_var.reset(token)
+
+
+class HtmxSignInRedirectMiddleware:
+    """An htmx request whose session has expired gets `HX-Redirect` to sign in, not a swapped-in page.
+
+    `login_required` answers a redirect to the sign-in page; htmx would follow it and swap the
+    whole sign-in page into a fragment. The browser goes to the sign-in page instead, with the
+    page the person was on (htmx's `HX-Current-URL`) as `next`.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or response.status_code != 302:
+            return response
+        login_path = resolve_url(settings.LOGIN_URL)
+        if urlsplit(response.get("Location", "")).path != login_path or request.user.is_authenticated:
+            return response
+        current = urlsplit(request.htmx.current_url or "")  # type: ignore[attr-defined]
+        if current.netloc not in ("", request.get_host()):
+            current = urlsplit(request.get_full_path())
+        next_path = current.path + (f"?{current.query}" if current.query else "")
+        redirect = HttpResponseClientRedirect(f"{login_path}?{urlencode({'next': next_path})}")
+        patch_vary_headers(redirect, ["HX-Request"])
+        return redirect

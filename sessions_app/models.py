@@ -1,4 +1,5 @@
-"""The console's own data: the audit log, the link kill switch, spent confirmation tokens.
+"""The console's own data: the audit log, the link kill switch, spent confirmation tokens, and
+the link between a user and their identity at the OpenID Connect provider.
 
 Portal URLs and tokens are never stored here or anywhere else.
 """
@@ -28,6 +29,9 @@ class AuditEvent(models.Model):
         AUTH_LOCKED_OUT = "auth.locked_out"
         AUTH_LOGOUT = "auth.logout"
         AUTH_STEP_UP = "auth.step_up"
+        AUTH_BREAK_GLASS = "auth.break_glass"
+        AUTH_ROLES_CHANGED = "auth.roles_changed"
+        AUTH_SESSIONS_ENDED = "auth.sessions_ended"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success"
@@ -134,3 +138,23 @@ class SpentConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"confirmation spent at {self.spent_at:%Y-%m-%d %H:%M:%S}"
+
+
+class OIDCIdentity(models.Model):
+    """Who a user is at the identity provider: users are matched on (issuer, sub), never on email."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="oidc_identity"
+    )
+    issuer = models.CharField(max_length=255)
+    sub = models.CharField(max_length=255, help_text="The provider's stable subject identifier.")
+    last_auth_time = models.DateTimeField(
+        null=True, blank=True, help_text="When the provider last authenticated them."
+    )
+
+    class Meta:
+        verbose_name = "OpenID Connect identity"
+        constraints = [models.UniqueConstraint(fields=["issuer", "sub"], name="oidc_identity_issuer_sub")]
+
+    def __str__(self) -> str:
+        return f"{self.sub} at {self.issuer}"

@@ -2,6 +2,7 @@
 
 import _socket
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from pytest_django import Settings
 
 from paddle_emulator import Emulator, EmulatorServer, serve
@@ -151,3 +153,41 @@ def customer_id(emulator: Emulator) -> str:
 def subscription_ids(emulator: Emulator, customer_id: str) -> list[str]:
     """Two of that customer's subscriptions."""
     return [s["id"] for s in emulator.subscriptions_of(customer_id)][:2]
+
+
+# --- Playwright: one headless Debian Chromium per test process, for every browser test -------
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+# are still synchronous and safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    return page

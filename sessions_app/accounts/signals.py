@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from .. import audit
 from ..context import context_for
+from .oidc import BACKEND_PATH, sub_of
 
 USERNAME_MAX = 150
 
@@ -17,10 +18,15 @@ USERNAME_MAX = 150
 def audit_login(
     sender: object, *, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: Any
 ) -> None:
+    """How they signed in (`oidc` or `password`) and, through the provider, their `sub`."""
+    details = {"method": "password"}
+    if getattr(user, "backend", "") == BACKEND_PATH:
+        details = {"method": "oidc", "sub": sub_of(user)}
     audit.record(
         action=audit.Action.AUTH_LOGIN,
         outcome=audit.Outcome.SUCCESS,
         context=context_for(request, actor=user),
+        details=details,
     )
 
 

@@ -1,5 +1,5 @@
-"""Step-up: creating links needs a password proof (a sign-in or a re-entered password) within
-the last STEP_UP_MINUTES.
+"""Step-up: creating links needs a proof (a sign-in, a re-entered password, or with SSO a fresh
+authentication at the identity provider: views/sign_in.oidc_step_up) within the last STEP_UP_MINUTES.
 
 Only the time of the last proof is kept, in the server-side session; the password never is.
 """
@@ -7,11 +7,14 @@ Only the time of the last proof is kept, in the server-side session; the passwor
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.urls import reverse
 
 from .. import audit
 from ..context import context_of
@@ -20,9 +23,18 @@ from ..links import step_up as links_step_up
 SESSION_KEY = "step_up_at"
 
 
-def mark_fresh(request: HttpRequest) -> None:
-    """Record that the user has just proved their password."""
-    request.session[SESSION_KEY] = int(time.time())
+def mark_fresh(request: HttpRequest, *, at: int | None = None) -> None:
+    """Record that the user has just proved who they are (`at`: when, if earlier; None: now).
+
+    With SSO, `at` is the identity provider's `auth_time`; a time in the future counts as now.
+    """
+    now = int(time.time())
+    request.session[SESSION_KEY] = now if at is None else min(int(at), now)
+
+
+def forget(request: HttpRequest) -> None:
+    """Drop the proof: the next link creation needs a new one."""
+    request.session.pop(SESSION_KEY, None)
 
 
 def proved_at(request: HttpRequest) -> float | None:
@@ -107,3 +119,18 @@ class PasswordProof:
         if form.is_valid():
             return links_step_up.StepUpOutcome(proved=True)
         return links_step_up.StepUpOutcome(proved=False, errors=[str(e) for e in form.errors["password"]])
+
+
+def field_context(request: HttpRequest, *, return_to: str) -> dict[str, object]:
+    """What the confirm form's step-up field needs: nothing while the proof is fresh; else a password
+    field, or with SSO on, a link that proves it at the identity provider and comes back to `return_to`.
+    """
+    context: dict[str, object] = {"step_up_minutes": settings.STEP_UP_MINUTES}
+    if is_fresh(request):
+        return context
+    if settings.OIDC_ENABLED:
+        context["sso_step_up_url"] = f"{reverse('oidc_step_up')}?{urlencode({'next': return_to})}"
+        context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME
+    else:
+        context["step_up_form"] = StepUpForm(request)
+    return context

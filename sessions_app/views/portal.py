@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..accounts import step_up
 from ..context import context_of
@@ -23,7 +23,7 @@ from ..paddle.types import Subscription, SubscriptionLinks
 from ..permissions import role_required
 from ..roles import CREATE_PORTAL_SESSION, LOOKUP_CUSTOMER
 from .errors import paddle_error_response
-from .refusals import refusal_response
+from .refusals import confirm_url, refusal_response
 from .request_types import ConsoleRequest
 
 
@@ -46,11 +46,14 @@ def portal_link_headers(view: Callable[..., HttpResponse]) -> Callable[..., Http
 
 @login_required
 @role_required(LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION)
-@require_POST
+@require_http_methods(["GET", "POST"])
 @never_cache
 def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpResponse:
-    """What will be created and what anyone holding the links can do; asks for the reason. No side effect."""
-    form = SubscriptionSelectionForm(request.POST)
+    """What will be created and what anyone holding the links can do; asks for the reason. No side effect.
+
+    POST from the customer page's ticks; GET with the same fields when coming back from a step-up.
+    """
+    form = SubscriptionSelectionForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         return refusal_response(request, customer_id, InvalidInput(_messages(form)))
     try:
@@ -63,13 +66,15 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
         return refusal_response(request, customer_id, refusal)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
+    ticked = [subscription.id for subscription in plan.subscriptions]
     context = {
         "plan": plan,
         "customer": plan.customer,
         "max_reason_length": MAX_REASON_LENGTH,
         "token_minutes": settings.CONFIRMATION_TOKEN_SECONDS // 60,
-        "step_up_form": None if step_up.is_fresh(request) else step_up.StepUpForm(request),
-        "step_up_minutes": settings.STEP_UP_MINUTES,
+        **step_up.field_context(
+            request, return_to=confirm_url(customer_id, [s.id for s in plan.subscriptions])
+        ),
     }
     return render(request, "portal/confirm.html", context)
 

@@ -1,8 +1,12 @@
 """The one place where a refused link creation becomes a response."""
 
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from ..accounts import step_up
 from ..forms import MAX_REASON_LENGTH
@@ -43,8 +47,9 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
             reason=request.POST.get("reason", ""),
             max_reason_length=MAX_REASON_LENGTH,
             confirmation_token=request.POST.get("confirmation_token", ""),
-            step_up_form=None if step_up.is_fresh(request) else step_up.StepUpForm(request),
-            step_up_minutes=settings.STEP_UP_MINUTES,
+            **step_up.field_context(
+                request, return_to=confirm_url(customer_id, request.POST.getlist("subscription_ids"))
+            ),
         )
     elif isinstance(refusal, NotRecorded):
         template = "portal/not_recorded.html"
@@ -58,3 +63,10 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     elif isinstance(refusal, DependencyDown):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def confirm_url(customer_id: str, subscription_ids: Sequence[str]) -> str:
+    """The confirm page as a GET with these ticks: where a step-up at the identity provider comes back to."""
+    path = reverse("sessions_app:portal_session_confirm", args=[customer_id])
+    ticks = [("subscription_ids", s) for s in subscription_ids]
+    return f"{path}?{urlencode(ticks)}" if ticks else path

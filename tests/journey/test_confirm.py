@@ -73,5 +73,13 @@ def test_bad_ticks_are_refused_without_asking_paddle(
     assert emulator.requests == []
 
 
-def test_the_confirm_page_only_answers_posts(agent_client: Client, customer_id: str) -> None:
-    assert agent_client.get(f"/customers/{customer_id}/portal-session/confirm/").status_code == 405
+def test_the_confirm_page_also_answers_a_get_with_the_ticks_the_way_back_from_a_step_up(
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator
+) -> None:
+    url = f"/customers/{customer_id}/portal-session/confirm/"
+    response = agent_client.get(url, {"subscription_ids": subscription_ids})
+    assert response.status_code == 200
+    page = response.content.decode()
+    for subscription_id in subscription_ids:
+        assert f'name="subscription_ids" value="{subscription_id}"' in page
+    assert [r.method for r in emulator.requests] == ["GET", "GET"]  # the customer and its subscriptions
