@@ -72,9 +72,7 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
         "customer": plan.customer,
         "max_reason_length": MAX_REASON_LENGTH,
         "token_minutes": settings.CONFIRMATION_TOKEN_SECONDS // 60,
-        **step_up.field_context(
-            request, return_to=confirm_url(customer_id, [s.id for s in plan.subscriptions])
-        ),
+        **step_up.field_context(request, return_to=confirm_url(customer_id, ticked)),
     }
     return render(request, "portal/confirm.html", context)
 
