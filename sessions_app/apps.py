@@ -12,3 +12,6 @@ class SessionsAppConfig(AppConfig):
             signals,  # noqa: F401  (connects the sign-in audit receivers)
             step_up,  # noqa: F401  (a sign-in counts as a step-up proof)
         )
+        from .checks import warn_at_start  # registers the deploy checks
+
+        warn_at_start()

@@ -10,7 +10,6 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC
-from ipaddress import ip_address
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ..client_ip import client_ip as client_ip_of
 from ..models import AuditEvent
 
 Action = AuditEvent.Action
@@ -68,15 +68,8 @@ def row_hash(values: Mapping[str, Any]) -> str:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or the left-most address of the configured trusted proxy header."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUSTED_PROXY_IP_HEADER:
-        forwarded = request.META.get(settings.TRUSTED_PROXY_IP_HEADER, "")
-        raw = forwarded.split(",")[0].strip() or raw
-    try:
-        return str(ip_address(raw))
-    except ValueError:
-        return None
+    """The client's address, as the lockout and the limits see it (sessions_app.client_ip)."""
+    return client_ip_of(request)
 
 
 def _lock_chain() -> None:

@@ -19,6 +19,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "console.example.com,127.0.0.1",
         "PADDLE_API_KEY": LIVE_KEY,
         "PADDLE_ENVIRONMENT": "production",
+        # Never connected to by the checks; a shared cache is required in production.
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
     }
     env.update(overrides)
     return env
