@@ -270,8 +270,9 @@ PORTAL_SESSIONS_PER_HOUR = env.int("PORTAL_SESSIONS_PER_HOUR", default=30)
 PORTAL_SESSIONS_PER_DAY = env.int("PORTAL_SESSIONS_PER_DAY", default=200)
 
 # Reads one agent may make a minute (each costs Paddle one or two calls of PADDLE_BUDGET_PER_MINUTE):
-# the defaults let one agent use at most 2 x (20 + 20) = 80 of the 200, so others keep working.
-SEARCHES_PER_MINUTE = env.int("SEARCHES_PER_MINUTE", default=20)
+# the defaults let one agent use at most 2 x (30 + 20) = 100 of the 200, so others keep working.
+# Live search sends one search per pause in typing. 0: no limit.
+SEARCHES_PER_MINUTE = env.int("SEARCHES_PER_MINUTE", default=30)
 CUSTOMER_VIEWS_PER_MINUTE = env.int("CUSTOMER_VIEWS_PER_MINUTE", default=20)
 
 # --- Health check ---------------------------------------------------------------------------

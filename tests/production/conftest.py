@@ -7,6 +7,7 @@ Tests use `transactional_db` through the `deployment` fixtures, so what they wri
 and the processes see it. Redis and the emulator are reset around every test.
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from sessions_app.roles import sync_roles
 
 # Room for the concurrency test's five link sets per agent, and a limit the rate-limit test reaches.
 LINKS_PER_HOUR = 5
+SEARCHES_PER_MINUTE = 4
 SMALL_BUDGET = 6
 
 
@@ -34,7 +36,7 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Deployments:
-    default: Deployment  # PORTAL_SESSIONS_PER_HOUR=LINKS_PER_HOUR
+    default: Deployment  # PORTAL_SESSIONS_PER_HOUR=LINKS_PER_HOUR, SEARCHES_PER_MINUTE
     busy: Deployment  # a Paddle budget of SMALL_BUDGET a minute, no waiting for room
 
 
@@ -63,9 +65,9 @@ def deployment_paddle() -> Iterator[EmulatorServer]:
 
 @pytest.fixture(scope="module")
 def redis_url(worker_id: str) -> str:
-    """Database 12 on loopback Redis, one below for each further xdist worker."""
+    """Database 12 (or TEST_REDIS_DB) on loopback Redis, one below for each further xdist worker."""
     worker = int(worker_id[2:]) if worker_id.startswith("gw") else 0
-    url = f"redis://127.0.0.1:6379/{12 - worker}"
+    url = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '12')) - worker}"
     try:
         harness.flush_redis(url)
     except redis.ConnectionError:
@@ -89,7 +91,11 @@ def deployments(
         paddle_url=deployment_paddle.base_url,
     )
     envs = {
-        "default": {**env, "PORTAL_SESSIONS_PER_HOUR": str(LINKS_PER_HOUR)},
+        "default": {
+            **env,
+            "PORTAL_SESSIONS_PER_HOUR": str(LINKS_PER_HOUR),
+            "SEARCHES_PER_MINUTE": str(SEARCHES_PER_MINUTE),
+        },
         "busy": {**env, "PADDLE_BUDGET_PER_MINUTE": str(SMALL_BUDGET), "PADDLE_BUDGET_MAX_WAIT": "0"},
     }
     processes = {
