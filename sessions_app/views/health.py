@@ -1,5 +1,11 @@
-"""`/healthz`: can this process reach its database and Paddle, and is the Paddle key accepted?"""
+"""`/healthz`: can this process reach its database and Paddle, and is the Paddle key accepted?
 
+Anyone (a load balancer, over plain HTTP) gets the verdict only. The details (the key's
+validity, latencies, Paddle's request ids) need HEALTHZ_TOKEN in the X-Healthz-Token header or a
+signed-in manager.
+"""
+
+import hmac
 import logging
 import re
 import time
@@ -17,6 +23,8 @@ from ..paddle import budget
 from ..paddle.client import PaddleClient
 from ..paddle.config import BASE_URLS
 from ..paddle.errors import PaddleAuthError, PaddleError, PaddleRateLimited
+from ..permissions import has_role_permission
+from ..roles import VIEW_LINK_SWITCH
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +52,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.warning(
             "Health check failing: database ok=%s, paddle error=%s", database["ok"], paddle["error"]
         )
-    body = {"status": "ok" if ok else "fail", "database": database, "paddle": paddle}
+    body: dict[str, Any] = {"status": "ok" if ok else "fail"}
+    if may_see_details(request):
+        body.update(database=database, paddle=paddle)
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """The right X-Healthz-Token (compared in constant time), or a signed-in manager."""
+    expected = settings.HEALTHZ_TOKEN
+    given = request.META.get("HTTP_X_HEALTHZ_TOKEN", "")
+    if expected and hmac.compare_digest(given.encode(), expected.encode()):
+        return True
+    return has_role_permission(request.user, VIEW_LINK_SWITCH)
 
 
 def check_database() -> dict[str, Any]:
