@@ -139,7 +139,7 @@ def _database_now_and_spent(nonce: str) -> tuple[datetime, bool]:
     """The database's clock and whether `nonce` is spent, in one round trip."""
     quote = connection.ops.quote_name
     table = quote(SpentConfirmation._meta.db_table)
-    column = quote(SpentConfirmation._meta.get_field("nonce").column)
+    column = quote(SpentConfirmation._meta.get_field("nonce").get_attname_column()[1] or "nonce")
     now_sql = (
         "CURRENT_TIMESTAMP"
         if connection.vendor == "postgresql"
