@@ -7,11 +7,9 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Portal links"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .accounts import (
             lockout,  # noqa: F401  (connects the axes lockout receiver)
             signals,  # noqa: F401  (connects the sign-in audit receivers)
             step_up,  # noqa: F401  (a sign-in counts as a step-up proof)
         )
-        from .checks import warn_at_start  # registers the deploy checks
-
-        warn_at_start()

@@ -19,6 +19,7 @@ def get_client() -> PaddleClient:
         settings.PADDLE_READ_TIMEOUT,
         settings.PADDLE_DEADLINE,
         settings.PADDLE_MAX_RETRY_AFTER,
+        tuple(settings.PADDLE_PORTAL_HOSTS),
     )
 
 
@@ -30,6 +31,7 @@ def _client_for(
     read_timeout: float,
     deadline: float,
     max_retry_after: float,
+    portal_hosts: tuple[str, ...],
 ) -> PaddleClient:
     return PaddleClient(
         api_key=api_key,
@@ -39,4 +41,5 @@ def _client_for(
         deadline=deadline,
         max_retry_after=max_retry_after,
         throttle=budget.take,
+        portal_hosts=portal_hosts,
     )

@@ -68,12 +68,22 @@ def test_switching_a_protection_off_needs_an_acknowledgement_and_is_reported_at_
 ) -> None:
     assert f"{switch} is false" in refused(production_env(**{switch: "false"}))
 
-    allowed = manage(production_env(**{switch: "false", acknowledgement: "true"}), "check", "--deploy")
+    env = production_env(**{switch: "false", acknowledgement: "true"})
+    allowed = manage(env, "check", "--deploy")
+    server_start = subprocess.run(
+        [PYTHON, "-c", "import portal_admin.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     output = allowed.stdout + allowed.stderr
     assert allowed.returncode == 0, output
-    assert f"Running weakened on purpose: {switch} is false" in output  # the start-up log line
     assert f"(sessions_app.{switch}) {switch} is false" in output  # the deploy check's warning
+    assert server_start.returncode == 0, server_start.stderr
+    assert f"Running weakened on purpose: {switch} is false" in server_start.stdout  # the start-up log
     strict = manage(
         production_env(**{switch: "false", acknowledgement: "true"}),
         "check",
