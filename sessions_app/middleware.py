@@ -48,7 +48,7 @@ class RequestUserMiddleware:
 
 
 # Headers only a proxy of ours may set: the scheme (SECURE_PROXY_SSL_HEADER) and the forwarded
-# addresses. gunicorn believes them only from FORWARDED_ALLOW_IPS (= TRUSTED_PROXIES) but still
+# addresses. gunicorn believes them only from TRUSTED_PROXIES (forwarded_allow_ips) but still
 # passes them on to the app, so the app drops them itself.
 _FORWARDED_META = (
     "HTTP_X_FORWARDED_PROTO",
