@@ -7,10 +7,12 @@ from .fuzzing import CASES
 
 @pytest.fixture(autouse=True)
 def _no_limits_in_the_way(settings: object) -> None:
-    """Hundreds of cases in one test must not meet the Paddle budget or the per-agent link quota."""
+    """Hundreds of cases in one test must not meet the Paddle budget or the per-agent quotas."""
     settings.PADDLE_BUDGET_PER_MINUTE = 1_000_000  # type: ignore[attr-defined]
     settings.PORTAL_SESSIONS_PER_HOUR = 1_000_000  # type: ignore[attr-defined]
     settings.PORTAL_SESSIONS_PER_DAY = 1_000_000  # type: ignore[attr-defined]
+    settings.SEARCHES_PER_MINUTE = 0  # type: ignore[attr-defined]  (0: no read limit)
+    settings.CUSTOMER_VIEWS_PER_MINUTE = 0  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
