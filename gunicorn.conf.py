@@ -1,5 +1,6 @@
 """Gunicorn settings: `gunicorn -c gunicorn.conf.py portal_admin.wsgi`. Environment variables tune it."""
 
+import ipaddress
 import os
 
 _port = os.environ.get("PORT")
@@ -20,8 +21,22 @@ max_requests_jitter = max_requests // 10
 # and a read-only container has no $HOME to put it in.
 control_socket_disable = True
 
-# The proxy addresses whose X-Forwarded-* headers gunicorn believes (comma-separated).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+def _trusted_proxies() -> str:
+    """TRUSTED_PROXIES, the list the app believes forwarded headers from, as gunicorn wants it."""
+    proxies = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+    networks = ",".join(str(ipaddress.ip_network(p, strict=False)) for p in proxies)
+    legacy = os.environ.get("FORWARDED_ALLOW_IPS")
+    if legacy is not None and legacy != os.environ.get("TRUSTED_PROXIES", ""):
+        raise SystemExit(
+            "FORWARDED_ALLOW_IPS is no longer read: set TRUSTED_PROXIES, which gunicorn and the app share."
+        )
+    return networks
+
+
+# The proxies whose X-Forwarded-* headers gunicorn believes: the app's TRUSTED_PROXIES (none by
+# default), so gunicorn's scheme and Django's SECURE_PROXY_SSL_HEADER agree on whom to believe.
+forwarded_allow_ips = _trusted_proxies()
 
 # Access log to stdout. `%(U)s` is the path without the query string: `?q=` may hold an
 # email. The request id matches the app's log lines for the same request.

@@ -165,6 +165,8 @@ def main() -> None:
             PORTAL_SESSIONS_PER_HOUR="100000",
             PORTAL_SESSIONS_PER_DAY="100000",
             PADDLE_BUDGET_PER_MINUTE="100000",
+            SEARCHES_PER_MINUTE="0",  # 0: no per-agent read limit
+            CUSTOMER_VIEWS_PER_MINUTE="0",
         )
         harness.manage_ok(base_env, "migrate", "-v0")
         harness.manage_ok(base_env, "collectstatic", "--noinput", "-v0")

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from portal_admin.paddle_settings import check_paddle_environment
+from portal_admin import production_checks
+from portal_admin.paddle_settings import check_paddle_environment, default_portal_hosts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: drops X-Forwarded-* from peers that are not TRUSTED_PROXIES, before anything reads them.
+    "sessions_app.middleware.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sessions_app.middleware.RequestIdMiddleware",
@@ -128,6 +131,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 # Seconds an SMTP connection or command may take before delivery gives up (Django's EMAIL_TIMEOUT).
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
+# A per-process cache in production only on purpose (one process): limits are not shared.
+CACHE_URL_LOCAL_I_UNDERSTAND = env.bool("CACHE_URL_LOCAL_I_UNDERSTAND", default=False)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -207,25 +212,56 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Client IP for the audit log: REMOTE_ADDR, unless a trusted proxy sets this header (e.g.
-# "HTTP_X_FORWARDED_FOR"); the left-most address of that header is then taken.
+# --- Client IP and proxies ------------------------------------------------------------------
+# The proxies in front of the app (comma-separated addresses or CIDRs). Only requests whose peer is
+# one of them may set X-Forwarded-Proto or the client-IP header; gunicorn.conf.py reads the same
+# variable for its forwarded_allow_ips.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# The header that carries the client's address (e.g. "HTTP_X_FORWARDED_FOR"): the right-most
+# address in it that is not one of TRUSTED_PROXIES is the client (sessions_app/client_ip.py).
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
+production_checks.refuse(
+    production_checks.proxy_findings(
+        header=TRUSTED_PROXY_IP_HEADER,
+        proxies=TRUSTED_PROXIES,
+        behind_tls_proxy=SECURE_PROXY_SSL_HEADER is not None,
+    )
+)
 
 # --- Login lockout (django-axes) ------------------------------------------------------------
-AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+# Failures within the cool-off before a lockout: per username and address, per address across
+# usernames (password spraying), per username across addresses; 0 switches the last two off.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
+LOGIN_FAILURES_PER_USERNAME = env.int("LOGIN_FAILURES_PER_USERNAME", default=10)
+AXES_FAILURE_LIMIT = "sessions_app.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_DISABLED_I_UNDERSTAND = env.bool("AXES_DISABLED_I_UNDERSTAND", default=False)
 AXES_LOCKOUT_CALLABLE = "sessions_app.accounts.lockout.lockout_response"
 # The lock lasts the cool-off from the last counted failure, so the retry time shown holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The same client IP as the audit log, so a trusted proxy does not lock out everyone at once.
-AXES_CLIENT_IP_CALLABLE = "sessions_app.context.client_ip"
-# Axes stores the login request's query string; `next` may carry a search for an email.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "q", "email", "search"]
+AXES_CLIENT_IP_CALLABLE = "sessions_app.client_ip.client_ip"
+# Axes would store the query string and the POST body of every failure (a step-up's confirmation
+# token, reason and CSRF token): sessions_app/accounts/lockout.py blanks both before they are
+# saved; these are masked as a second line.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "next",
+    "q",
+    "email",
+    "search",
+    "confirmation_token",
+    "reason",
+    "csrfmiddlewaretoken",
+    "requester_email",
+]
 
 # --- Single sign-on (OpenID Connect, mozilla-django-oidc) ------------------------------------
 # On when OIDC_ENABLED is true, or when it is unset and a provider (OIDC_OP_ISSUER) is configured.
@@ -294,6 +330,12 @@ PADDLE_READ_TIMEOUT = env.float("PADDLE_READ_TIMEOUT", default=10.0)
 PADDLE_DEADLINE = env.float("PADDLE_DEADLINE", default=20.0)
 PADDLE_MAX_RETRY_AFTER = env.float("PADDLE_MAX_RETRY_AFTER", default=5.0)
 check_paddle_environment(PADDLE_API_KEY, PADDLE_ENVIRONMENT)
+production_checks.refuse(
+    production_checks.live_key_findings(api_key=PADDLE_API_KEY, base_url=PADDLE_API_BASE_URL)
+)
+# Hosts whose https:// portal links the console shows (comma-separated); anything else is a
+# failure. With PADDLE_API_BASE_URL pointing elsewhere (the emulator), its own origin too.
+PADDLE_PORTAL_HOSTS = env.list("PADDLE_PORTAL_HOSTS", default=default_portal_hosts(PADDLE_ENVIRONMENT))
 # Requests a minute that all app processes together may send to Paddle (Paddle allows 240).
 PADDLE_BUDGET_PER_MINUTE = env.int("PADDLE_BUDGET_PER_MINUTE", default=200)
 PADDLE_BUDGET_MAX_WAIT = env.float("PADDLE_BUDGET_MAX_WAIT", default=2.0)
@@ -302,10 +344,43 @@ PADDLE_BUDGET_MAX_WAIT = env.float("PADDLE_BUDGET_MAX_WAIT", default=2.0)
 KILL_SWITCH_ON = env.bool("KILL_SWITCH_ON", default=False)
 PORTAL_LINKS_VISIBLE_SECONDS = env.int("PORTAL_LINKS_VISIBLE_SECONDS", default=600)
 CONFIRMATION_TOKEN_SECONDS = env.int("CONFIRMATION_TOKEN_SECONDS", default=600)
+# How far apart the clocks of app hosts and the database may be: a token signed further in the
+# future is refused, and spent tokens are kept this much longer than they can be used.
+CONFIRMATION_CLOCK_SKEW_SECONDS = env.int("CONFIRMATION_CLOCK_SKEW_SECONDS", default=120)
 STEP_UP_REQUIRED = env.bool("STEP_UP_REQUIRED", default=True)
+STEP_UP_DISABLED_I_UNDERSTAND = env.bool("STEP_UP_DISABLED_I_UNDERSTAND", default=False)
 STEP_UP_MINUTES = env.int("STEP_UP_MINUTES", default=15)
 PORTAL_SESSIONS_PER_HOUR = env.int("PORTAL_SESSIONS_PER_HOUR", default=30)
 PORTAL_SESSIONS_PER_DAY = env.int("PORTAL_SESSIONS_PER_DAY", default=200)
+
+# Reads one agent may make a minute (each costs Paddle one or two calls of PADDLE_BUDGET_PER_MINUTE):
+# the defaults let one agent use at most 2 x (30 + 20) = 100 of the 200, so others keep working.
+# Live search sends one search per pause in typing. 0: no limit.
+SEARCHES_PER_MINUTE = env.int("SEARCHES_PER_MINUTE", default=30)
+CUSTOMER_VIEWS_PER_MINUTE = env.int("CUSTOMER_VIEWS_PER_MINUTE", default=20)
+
+# --- Health check ---------------------------------------------------------------------------
+# Anonymous callers of /healthz get only the status; this token (header X-Healthz-Token) or a
+# signed-in manager gets the details. Empty: only managers.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+
+# --- Production refusals ----------------------------------------------------------------------
+PRODUCTION_FINDINGS = (
+    []
+    if DEBUG
+    else production_checks.production_findings(
+        secret_key=SECRET_KEY,
+        audit_chain_key=AUDIT_CHAIN_KEY,
+        cache_backend=CACHES["default"]["BACKEND"],
+        cache_local_acknowledged=CACHE_URL_LOCAL_I_UNDERSTAND,
+        paddle_base_url=PADDLE_API_BASE_URL,
+        axes_enabled=AXES_ENABLED,
+        axes_disabled_acknowledged=AXES_DISABLED_I_UNDERSTAND,
+        step_up_required=STEP_UP_REQUIRED,
+        step_up_disabled_acknowledged=STEP_UP_DISABLED_I_UNDERSTAND,
+    )
+)
+production_checks.refuse(PRODUCTION_FINDINGS)
 
 # --- Logging --------------------------------------------------------------------------------
 # JSON lines to stdout in production; a filter redacts anything that looks like a portal URL,

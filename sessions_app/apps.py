@@ -7,6 +7,7 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Portal links"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy checks)
         from .accounts import (
             lockout,  # noqa: F401  (connects the axes lockout receiver)
             signals,  # noqa: F401  (connects the sign-in audit receivers)

@@ -1,13 +1,13 @@
 """Who is acting, from where: built once per request and handed to services instead of HttpRequest."""
 
 from dataclasses import dataclass
-from ipaddress import ip_address
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 
 from portal_admin.logging import request_id_var
+
+from .client_ip import client_ip
 
 USER_AGENT_MAX = 256
 _CACHE_ATTR = "_console_context"
@@ -29,18 +29,6 @@ class RequestContext:
         """The signed-in user, or None for an anonymous caller."""
         actor = self.actor
         return actor if isinstance(actor, AbstractBaseUser) and actor.is_authenticated else None
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR, or the left-most address of the configured trusted proxy header."""
-    raw = request.META.get("REMOTE_ADDR", "")
-    if settings.TRUSTED_PROXY_IP_HEADER:
-        forwarded = request.META.get(settings.TRUSTED_PROXY_IP_HEADER, "")
-        raw = forwarded.split(",")[0].strip() or raw
-    try:
-        return str(ip_address(raw))
-    except ValueError:
-        return None
 
 
 def context_for(request: HttpRequest | None, *, actor: Actor) -> RequestContext:

@@ -1,4 +1,5 @@
-"""Per-request context for logs (a request id, the user, the path), and htmx's way to sign in again."""
+"""Per-request context for logs (a request id, the user and the path, never the query string),
+forwarded headers believed only from trusted proxies, and htmx's way to sign in again."""
 
 import uuid
 from collections.abc import Callable
@@ -11,6 +12,8 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from portal_admin.logging import path_var, request_id_var, user_var
+
+from .client_ip import peer_is_trusted_proxy
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -46,6 +49,31 @@ class RequestUserMiddleware:
             return self.get_response(request)
         finally:
             user_var.reset(token)
+
+
+# Headers only a proxy of ours may set: the scheme (SECURE_PROXY_SSL_HEADER) and the forwarded
+# addresses. gunicorn believes them only from TRUSTED_PROXIES (forwarded_allow_ips) but still
+# passes them on to the app, so the app drops them itself.
+_FORWARDED_META = (
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_FORWARDED",
+)
+
+
+class UntrustedForwardedHeadersMiddleware:
+    """Removes X-Forwarded-* (and the client-IP header) from requests not sent by TRUSTED_PROXIES."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not peer_is_trusted_proxy(request):
+            for name in (*_FORWARDED_META, settings.TRUSTED_PROXY_IP_HEADER):
+                if name:
+                    request.META.pop(name, None)
+        return self.get_response(request)
 
 
 class HtmxSignInRedirectMiddleware:

@@ -1,7 +1,11 @@
 """The test run's settings: portal_admin.settings, with production-shaped loopback defaults.
 
 Only environment defaults live here (pytest-django imports this before any conftest runs);
-every setting is still read by portal_admin/settings.py.
+every setting is still read by portal_admin/settings.py, and passes its production refusals
+(portal_admin/production_checks.py): the secrets are random (fixed, for repeatable runs), the
+emulator is on loopback. The one weakening is acknowledged, as production would have to:
+CACHE_URL_LOCAL_I_UNDERSTAND, because the suite runs in one process on the local-memory cache.
+Tests that need the refusals start a subprocess with a production environment (tests/ops).
 """
 
 import os
@@ -10,8 +14,9 @@ from pathlib import Path
 
 _TEST_ENV = {
     "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "test-secret-key-" + "k" * 50,
-    "AUDIT_CHAIN_KEY": "test-audit-chain-key",
+    "DJANGO_SECRET_KEY": "BPhqr7gs9Xk9afUKLDM5lQukTK3q_bFUaGC_pT10xlYkKUsikgPZBHVGOxvQECrB",
+    "AUDIT_CHAIN_KEY": "Ef7dAgt47rXAcSRD5gpoYc0jg4kJOT9p44TWW-Ax5LU",
+    "CACHE_URL_LOCAL_I_UNDERSTAND": "true",
     "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
     "DJANGO_SECURE_SSL_REDIRECT": "false",
     "DJANGO_SECURE_COOKIES": "false",

@@ -9,7 +9,7 @@ To cover a new URL, add its rows here. Every row runs with SSO off and on.
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from tests.support.oidc_provider.fixture import OFFLINE_SSO

@@ -11,11 +11,12 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
@@ -28,6 +29,7 @@ from .errors import (
     PaddleAuthError,
     PaddleError,
     PaddleNotFound,
+    PaddlePortalUrlRefused,
     PaddleRateLimited,
     PaddleRejected,
     PaddleUnavailable,
@@ -48,6 +50,12 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 PAGE_SIZE = 200  # Paddle's maximum `per_page`
 MAX_PAGES = 50
 MAX_PORTAL_SUBSCRIPTIONS = 25  # Paddle's `maxItems` for `subscription_ids`
+# A free-text search shows at most this many customers (names, emails): enough to pick from,
+# too few to browse the customer base with.
+MAX_SEARCH_RESULTS = 20
+# Paddle's portal hosts (PADDLE_API.md: customer-portal.paddle.com; sandbox- in the sandbox).
+DEFAULT_PORTAL_HOSTS = frozenset({"customer-portal.paddle.com", "sandbox-customer-portal.paddle.com"})
+PADDLE_API_ORIGINS = frozenset({"https://api.paddle.com", "https://sandbox-api.paddle.com"})
 MAX_BODY_BYTES = 10 * 1024 * 1024
 POOL_SIZE = 32
 Params = dict[str, str | int]
@@ -97,6 +105,7 @@ class PaddleClient:
         deadline: float = 20.0,
         max_retry_after: float = 5.0,
         throttle: Callable[[], None] | None = None,
+        portal_hosts: Iterable[str] = DEFAULT_PORTAL_HOSTS,
     ) -> None:
         if not api_key or not api_key.isprintable():
             raise ValueError("api_key must be a non-empty printable string")
@@ -108,6 +117,7 @@ class PaddleClient:
         self.deadline = deadline
         self.max_retry_after = max_retry_after
         self._throttle = throttle
+        self.portal_hosts = frozenset(host.lower() for host in portal_hosts)
         self._session = requests.Session()
         # No .netrc (it would replace our Authorization header), no proxy variables, no cookies.
         self._session.trust_env = False
@@ -132,13 +142,13 @@ class PaddleClient:
         self._session.close()
 
     # --- Operations ---------------------------------------------------------------------------
-    def find_customers(self, query: str, *, limit: int = 50) -> list[Customer]:
+    def find_customers(self, query: str, *, limit: int = MAX_SEARCH_RESULTS) -> list[Customer]:
         """Customers by email, `ctm_` id, `sub_` id or free text: https://developer.paddle.com/api-reference/customers/list-customers"""
         query = query.strip()
         if not query or len(query) > MAX_QUERY_LENGTH:
             raise ValueError(f"a search needs 1 to {MAX_QUERY_LENGTH} characters")
-        if not 1 <= limit <= PAGE_SIZE:
-            raise ValueError(f"limit must be between 1 and {PAGE_SIZE}")
+        if not 1 <= limit <= MAX_SEARCH_RESULTS:
+            raise ValueError(f"limit must be between 1 and {MAX_SEARCH_RESULTS}")
         deadline_at = self._deadline_at()
         kind = classify_query(query)
         if kind is QueryKind.MALFORMED_ID:
@@ -162,7 +172,7 @@ class PaddleClient:
             deadline_at=deadline_at,
         )
         with _parsing(reply):
-            return [parse.customer(item) for item in _data_list(reply)]
+            return [parse.customer(item) for item in _data_list(reply)][:limit]
 
     def get_customer(self, customer_id: str) -> Customer:
         """One customer: https://developer.paddle.com/api-reference/customers/get-customer"""
@@ -232,6 +242,7 @@ class PaddleClient:
         elif len(returned) != len(wanted) or set(returned) != set(wanted):
             mismatch = "subscription_mismatch"
         else:
+            self._check_portal_urls(session, reply)
             return session
         raise PaddleUnavailable(
             "Paddle's portal session does not match the request; its links are withheld",
@@ -239,6 +250,25 @@ class PaddleClient:
             status=reply.status,
             request_id=reply.request_id,
         )
+
+    def _check_portal_urls(self, session: PortalSession, reply: _Reply) -> None:
+        """Every link must be https:// on a portal host, or (emulator only) on our own base URL's origin."""
+        urls = [session.overview_url]
+        for links in session.subscriptions:
+            urls += [links.cancel, links.update_payment_method, *([links.view] if links.view else [])]
+        emulator_origin = None if self.base_url in PADDLE_API_ORIGINS else self.base_url
+        for url in urls:
+            parts = urlsplit(url)
+            if parts.scheme == "https" and (parts.hostname or "") in self.portal_hosts and not parts.port:
+                continue
+            if emulator_origin is not None and f"{parts.scheme}://{parts.netloc}" == emulator_origin:
+                continue
+            raise PaddlePortalUrlRefused(
+                "Paddle's portal links do not point at Paddle's customer portal; they are withheld",
+                code="portal_url_refused",
+                status=reply.status,
+                request_id=reply.request_id,
+            )
 
     def check_key(self) -> str:
         """A cheap authenticated call for the health check; returns Paddle's request id: https://developer.paddle.com/api-reference/customers/list-customers"""

@@ -30,12 +30,21 @@ def get_client() -> PaddleClient:
         settings.PADDLE_READ_TIMEOUT,
         settings.PADDLE_DEADLINE,
         settings.PADDLE_MAX_RETRY_AFTER,
+        tuple(settings.PADDLE_PORTAL_HOSTS),
     )
 
 
 def get_probe_client() -> PaddleClient:
     """The app's client settings with the health check's short timeouts."""
-    return _client_for(settings.PADDLE_API_KEY, base_url(), PROBE_TIMEOUT, PROBE_TIMEOUT, PROBE_DEADLINE, 0)
+    return _client_for(
+        settings.PADDLE_API_KEY,
+        base_url(),
+        PROBE_TIMEOUT,
+        PROBE_TIMEOUT,
+        PROBE_DEADLINE,
+        0,
+        tuple(settings.PADDLE_PORTAL_HOSTS),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -46,6 +55,7 @@ def _client_for(
     read_timeout: float,
     deadline: float,
     max_retry_after: float,
+    portal_hosts: tuple[str, ...],
 ) -> PaddleClient:
     return PaddleClient(
         api_key=api_key,
@@ -55,4 +65,5 @@ def _client_for(
         deadline=deadline,
         max_retry_after=max_retry_after,
         throttle=budget.take,
+        portal_hosts=portal_hosts,
     )

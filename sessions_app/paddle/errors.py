@@ -77,11 +77,16 @@ class PaddleUnavailable(PaddleError):
     a body we cannot read, or an answer that contradicts the request."""
 
 
+class PaddlePortalUrlRefused(PaddleUnavailable):
+    """A portal link that is not https:// on Paddle's customer-portal hosts (PADDLE_PORTAL_HOSTS)."""
+
+
 __all__ = [
     "FieldError",
     "PaddleAuthError",
     "PaddleError",
     "PaddleNotFound",
+    "PaddlePortalUrlRefused",
     "PaddleRateLimited",
     "PaddleRejected",
     "PaddleUnavailable",

@@ -13,6 +13,7 @@ from ..forms import MAX_SUBSCRIPTIONS, SearchForm
 from ..links import kill_switch
 from ..paddle.errors import PaddleError
 from ..permissions import role_required
+from ..read_limits import read_limited
 from ..roles import LOOKUP_CUSTOMER
 from .errors import paddle_error_response
 from .request_types import ConsoleRequest
@@ -23,6 +24,7 @@ from .request_types import ConsoleRequest
 @require_GET
 @vary_on_headers("HX-Request")
 @never_cache
+@read_limited("search")  # inside the caching decorators: its 429 is never cached either
 def customer_search(request: ConsoleRequest) -> HttpResponse:
     """The search page, or only its results fragment for htmx's live search."""
     form = SearchForm(request.GET)
@@ -45,6 +47,7 @@ def customer_search(request: ConsoleRequest) -> HttpResponse:
 @role_required(LOOKUP_CUSTOMER)
 @require_GET
 @never_cache
+@read_limited("view")
 def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """The customer and every subscription, each with a tick box for the portal session."""
     try:

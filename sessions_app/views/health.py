@@ -2,14 +2,20 @@
 
 Each is reported on its own; all three are required (without the cache no link can be counted,
 so none is created), so any one down answers 503. Never a 500: every check catches its failure.
+
+Anyone (a load balancer, over plain HTTP) gets the verdict only. The details (the key's
+validity, latencies, Paddle's request ids) need HEALTHZ_TOKEN in the X-Healthz-Token header or a
+signed-in manager.
 """
 
+import hmac
 import logging
 import re
 import time
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
@@ -19,6 +25,8 @@ from django.views.decorators.http import require_safe
 from ..dependencies import CACHE_ERRORS
 from ..paddle.config import get_probe_client
 from ..paddle.errors import PaddleAuthError, PaddleError, PaddleRateLimited
+from ..permissions import has_role_permission
+from ..roles import VIEW_KILL_SWITCH
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +54,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cache_check["ok"],
             paddle["error"],
         )
-    body = {"status": "ok" if ok else "fail", "database": database, "cache": cache_check, "paddle": paddle}
+    body: dict[str, Any] = {"status": "ok" if ok else "fail"}
+    if may_see_details(request):
+        body.update(database=database, cache=cache_check, paddle=paddle)
     return JsonResponse(body, status=200 if ok else 503)
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """The right X-Healthz-Token (compared in constant time), or a signed-in manager."""
+    expected = settings.HEALTHZ_TOKEN
+    given = request.META.get("HTTP_X_HEALTHZ_TOKEN", "")
+    if expected and hmac.compare_digest(given.encode(), expected.encode()):
+        return True
+    return has_role_permission(request.user, VIEW_KILL_SWITCH)
 
 
 def check_database() -> dict[str, Any]:

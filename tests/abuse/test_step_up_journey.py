@@ -156,10 +156,10 @@ def test_repeated_wrong_passwords_lock_the_agent_out_of_step_up(
     token = confirm(agent_client, customer_id, subscription_ids)
     statuses = [
         create(agent_client, customer_id, subscription_ids, token=token, password=f"guess {n}").status_code
-        for n in range(settings.AXES_FAILURE_LIMIT)
+        for n in range(settings.LOGIN_FAILURE_LIMIT)
     ]
     # The last failure trips django-axes, whose lockout page replaces the refusal.
-    assert statuses == [403] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    assert statuses == [403] * (settings.LOGIN_FAILURE_LIMIT - 1) + [429]
     locked = create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD)
     assert locked.status_code == 429
     assert not paddle_posts(emulator)

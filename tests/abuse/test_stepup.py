@@ -81,7 +81,7 @@ def test_a_missing_password_is_refused_with_a_clear_message(agent: User) -> None
 def test_an_agent_locked_out_by_failures_cannot_step_up_even_with_the_right_password(
     agent: User, settings: Settings
 ) -> None:
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         stepup.step_up(request_as(agent), {"password": "guess"})
     request = request_as(agent)
     assert not stepup.step_up(request, {"password": PASSWORD}).is_valid()

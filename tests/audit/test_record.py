@@ -75,6 +75,7 @@ def test_a_forwarded_address_is_ignored_unless_its_header_is_trusted(
     open_the_log()
     assert last_event().client_ip == "10.0.0.5"
     settings.TRUSTED_PROXY_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     open_the_log()
     assert last_event().client_ip == "192.0.2.44"
 

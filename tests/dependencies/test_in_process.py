@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
@@ -63,9 +64,10 @@ def test_search_without_the_cache_goes_on(
 
 @pytest.mark.django_db
 def test_healthz_without_the_cache_is_a_503_naming_it(
-    client: Client, emulator: Emulator, dead_cache: None
+    client: Client, emulator: Emulator, dead_cache: None, settings: Settings
 ) -> None:
-    response = client.get(reverse("healthz"))
+    settings.HEALTHZ_TOKEN = "a-long-random-health-token"
+    response = client.get(reverse("healthz"), headers={"X-Healthz-Token": settings.HEALTHZ_TOKEN})
 
     assert response.status_code == 503
     body = response.json()

@@ -8,10 +8,12 @@ from .fuzzing import CASES
 
 @pytest.fixture(autouse=True)
 def _no_limits_in_the_way(settings: Settings) -> None:
-    """Hundreds of cases in one test must not meet the Paddle budget or the per-agent link quota."""
+    """Hundreds of cases in one test must not meet the Paddle budget or the per-agent quotas."""
     settings.PADDLE_BUDGET_PER_MINUTE = 1_000_000
     settings.PORTAL_SESSIONS_PER_HOUR = 1_000_000
     settings.PORTAL_SESSIONS_PER_DAY = 1_000_000
+    settings.SEARCHES_PER_MINUTE = 0  # 0: no read limit
+    settings.CUSTOMER_VIEWS_PER_MINUTE = 0
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

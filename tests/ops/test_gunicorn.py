@@ -47,6 +47,7 @@ def gunicorn_server(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DJANGO_BEHIND_TLS_PROXY="true",
+        TRUSTED_PROXIES="127.0.0.1",
         PADDLE_API_KEY=TEST_API_KEY,
         PADDLE_ENVIRONMENT="sandbox",
         PADDLE_API_BASE_URL=emulator_server.base_url,

@@ -1,4 +1,5 @@
-"""`/healthz`: database and Paddle reachability for a load balancer, never cached, no details."""
+"""`/healthz`: database and Paddle reachability for a load balancer, never cached; details only
+for HEALTHZ_TOKEN (these tests send it) or a manager (tests/ops/test_health_details.py)."""
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +10,16 @@ from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.views.health import PADDLE_CACHE_KEY
+
+PROBE_TOKEN = "probe-token-for-the-tests"
+
+
+@pytest.fixture
+def client(settings: Settings) -> Client:
+    """A monitoring probe that holds the health token."""
+    settings.HEALTHZ_TOKEN = PROBE_TOKEN
+    return Client(HTTP_X_HEALTHZ_TOKEN=PROBE_TOKEN)
+
 
 WRONG_KEY = "pdl_sdbx_apikey_01wrong00000000000000000000_WrongWrongWrongWrongWr_Wrg"
 

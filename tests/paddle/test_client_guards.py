@@ -21,7 +21,7 @@ BAD_CALLS = {
     "malformed id as a query": lambda c: c.find_customers("ctm_123"),
     "empty query": lambda c: c.find_customers("   "),
     "over-long query": lambda c: c.find_customers("x" * 101),
-    "limit past Paddle's maximum": lambda c: c.find_customers("jo", limit=201),
+    "limit past the search cap": lambda c: c.find_customers("jo", limit=21),
     "portal for a bad customer id": lambda c: c.create_portal_session("ctm_X" + "1" * 25, []),
     "portal with a bad subscription id": lambda c: c.create_portal_session(CUSTOMER_ID, ["sub_1"]),
     "portal with a repeated id": lambda c: c.create_portal_session(CUSTOMER_ID, SUBSCRIPTION_IDS[:1] * 2),

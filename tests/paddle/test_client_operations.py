@@ -152,7 +152,7 @@ def test_every_request_carries_paddles_headers(start_server: StartServer) -> Non
         "data": {
             "id": "cpls_" + "1" * 26,
             "customer_id": "ctm_" + "2" * 26,
-            "urls": {"general": {"overview": "https://portal.example/o"}, "subscriptions": []},
+            "urls": {"general": {"overview": "https://customer-portal.paddle.com/o"}, "subscriptions": []},
             "created_at": "2026-01-01T00:00:00Z",
         },
         "meta": {"request_id": "r-2"},

@@ -36,7 +36,13 @@ def test_start_up_refuses_a_key_of_the_other_environment(key: str, environment: 
 def test_start_up_accepts_a_key_of_its_environment() -> None:
     show = "from django.conf import settings; print(settings.PADDLE_ENVIRONMENT)"
     result = manage(
-        "shell", "--no-imports", "-c", show, PADDLE_API_KEY=LIVE_KEY, PADDLE_ENVIRONMENT="production"
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        PADDLE_API_KEY=LIVE_KEY,
+        PADDLE_ENVIRONMENT="production",
+        PADDLE_API_BASE_URL="",  # a live key goes to Paddle only, never the test run's emulator
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "production"

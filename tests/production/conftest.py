@@ -15,7 +15,13 @@ from django.db import connection
 
 from paddle_emulator import Emulator, EmulatorServer
 from tests.support import harness
-from tests.support.production import LINKS_PER_HOUR, SMALL_BUDGET, Deployment, Deployments
+from tests.support.production import (
+    LINKS_PER_HOUR,
+    SEARCHES_PER_MINUTE,
+    SMALL_BUDGET,
+    Deployment,
+    Deployments,
+)
 from tests.support.redis_db import REDIS_URL, redis_db_url
 
 
@@ -44,7 +50,11 @@ def deployments(
         paddle_url=deployment_paddle.base_url,
     )
     envs = {
-        "default": {**env, "PORTAL_SESSIONS_PER_HOUR": str(LINKS_PER_HOUR)},
+        "default": {
+            **env,
+            "PORTAL_SESSIONS_PER_HOUR": str(LINKS_PER_HOUR),
+            "SEARCHES_PER_MINUTE": str(SEARCHES_PER_MINUTE),
+        },
         "busy": {**env, "PADDLE_BUDGET_PER_MINUTE": str(SMALL_BUDGET), "PADDLE_BUDGET_MAX_WAIT": "0"},
     }
     processes = {

@@ -15,6 +15,7 @@ from sessions_app.models import AuditEvent
 from tests.support.harness import Agent, confirmation_token, manage, portal_links
 from tests.support.production import (
     LINKS_PER_HOUR,
+    SEARCHES_PER_MINUTE,
     SMALL_BUDGET,
     Deployment,
     make_agent,
@@ -58,6 +59,25 @@ def test_the_hourly_link_limit_of_an_agent_is_one_count_across_both_processes(
     assert set(statuses[LINKS_PER_HOUR:]) == {429}
     assert len(statuses) - LINKS_PER_HOUR >= 2
     assert paddle_posts(deployment_emulator) == LINKS_PER_HOUR
+
+
+def test_the_per_agent_search_limit_is_one_count_across_both_processes(
+    deployment: Deployment, deployment_emulator: Emulator
+) -> None:
+    if 60 - time.time() % 60 < 15:  # the window resets on the minute
+        time.sleep(60 - time.time() % 60 + 1)
+    agent = signed_in("agent", deployment.a)
+    other = signed_in("other", deployment.b)
+    email = deployment_emulator.customer(deployment_emulator.examples()["all_statuses"])["email"]
+
+    searches = [agent.search(base_url, email) for base_url in (deployment.a, deployment.b) * 4]
+    others = [other.search(base_url, email).status_code for base_url in (deployment.a, deployment.b)]
+
+    # Twice the limit, alternating: each process alone would have allowed every one.
+    assert [r.status_code for r in searches] == [200] * SEARCHES_PER_MINUTE + [429] * 4
+    assert all("Too many lookups" in r.text for r in searches[SEARCHES_PER_MINUTE:])
+    assert others == [200, 200]
+    assert len(deployment_emulator.requests) == SEARCHES_PER_MINUTE + 2
 
 
 def test_the_paddle_budget_is_one_budget_across_both_processes(

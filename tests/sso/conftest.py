@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from django.core.management import call_command
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from sessions_app.models import AuditEvent

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from django.contrib.auth.models import User
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from sessions_app.models import AuditEvent, OIDCIdentity
 from tests.support.forged_tokens import ForgedTokens

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from tests.support.oidc_provider.fixture import Provider
 

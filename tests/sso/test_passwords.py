@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import Client
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from sessions_app.models import AuditEvent
 from tests.support.personas import PASSWORD
@@ -71,7 +71,7 @@ def test_break_glass_is_still_behind_the_lockout(
     client: Client, sso_on: None, settings: Settings, superuser: User
 ) -> None:
     settings.ALLOW_PASSWORD_LOGIN_FOR_SUPERUSERS = True
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": "root", "password": "wrong"})
     response = client.post("/accounts/login/", {"username": "root", "password": PASSWORD})
     assert response.status_code == 429

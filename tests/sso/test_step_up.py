@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 from django.contrib.sessions.models import Session
-from pytest_django.fixtures import Settings
+from pytest_django import Settings
 
 from sessions_app.accounts.step_up import SESSION_KEY
 from tests.support.forged_tokens import ForgedTokens

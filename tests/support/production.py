@@ -15,6 +15,7 @@ LIVE_KEY = "pdl_live_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQ
 
 # Room for the concurrency test's five link sets per agent, and a limit the rate-limit test reaches.
 LINKS_PER_HOUR = 5
+SEARCHES_PER_MINUTE = 4
 SMALL_BUDGET = 6
 
 
@@ -25,6 +26,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "console.example.com,127.0.0.1",
         "PADDLE_API_KEY": LIVE_KEY,
         "PADDLE_ENVIRONMENT": "production",
+        # Never connected to by the checks; a shared cache is required in production.
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
     }
     env.update(overrides)
     return env
@@ -39,7 +42,7 @@ class Deployment:
 
 @dataclass(frozen=True)
 class Deployments:
-    default: Deployment  # PORTAL_SESSIONS_PER_HOUR=LINKS_PER_HOUR
+    default: Deployment  # PORTAL_SESSIONS_PER_HOUR=LINKS_PER_HOUR, SEARCHES_PER_MINUTE
     busy: Deployment  # a Paddle budget of SMALL_BUDGET a minute, no waiting for room
 
 
