@@ -34,7 +34,8 @@ def search_customers(*, context: RequestContext, query: str, kind: QueryKind) ->
         context=context,
         customer_id=single.id if single else "",
         customer_email=single.email if single else "",
-        details={**details, "results": len(customers)},
+        # Which customers the agent saw, by id: free text may show several names and emails.
+        details={**details, "results": len(customers), "shown": [c.id for c in customers]},
     )
     return customers
 

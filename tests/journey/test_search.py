@@ -118,16 +118,22 @@ def test_an_email_search_is_audited_with_its_kind_count_and_the_one_customer(
     event = AuditEvent.objects.get(action="customer.search")
     assert event.actor == agent
     assert event.outcome == "success"
-    assert event.details == {"query_kind": "email", "results": 1}
+    assert event.details == {"query_kind": "email", "results": 1, "shown": [customer_id]}
     assert (event.customer_id, event.customer_email) == (customer_id, email)
 
 
-def test_a_free_text_search_is_audited_without_the_text(agent_client: Client, emulator: Emulator) -> None:
-    search(agent_client, "Avery")
+def test_a_free_text_search_is_audited_without_the_text_but_with_the_customers_shown(
+    agent_client: Client, emulator: Emulator
+) -> None:
+    page = search(agent_client, "Avery").content.decode()
     event = AuditEvent.objects.get(action="customer.search")
     assert event.details["query_kind"] == "text"
     assert "Avery" not in str(event.details)
     assert (event.customer_id, event.customer_email) == ("", "")
+    assert event.details["shown"]
+    assert len(event.details["shown"]) == event.details["results"]
+    for shown_id in event.details["shown"]:
+        assert shown_id in page
 
 
 def test_a_paddle_failure_shows_its_request_id_and_is_audited(
