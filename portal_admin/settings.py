@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sessions_app.middleware.RequestUserMiddleware",
+    "sessions_app.accounts.throttle.SignInThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,6 +199,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "sessions_app.audit.client_ip"
 # Axes stores the login request's query string; `next` may carry a search for an email.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "q", "email", "search"]
+
+# Anonymous sign-in POSTs per client IP and minute (0: off), before the password check and the
+# audit log; failures and lockouts are audited once per (username, IP) and cool-off.
+SIGN_IN_POSTS_PER_MINUTE = env.int("SIGN_IN_POSTS_PER_MINUTE", default=20)
 
 # --- Paddle ---------------------------------------------------------------------------------
 PADDLE_API_KEY = _required(

@@ -14,18 +14,18 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import audit
+from .signals import record_sign_in_problem
 
 USERNAME_MAX = 150
 
 
 @receiver(user_locked_out, dispatch_uid="sessions_app.accounts.lockout.audit_locked_out")
 def audit_locked_out(sender: object, *, request: HttpRequest, username: str | None, **kwargs: object) -> None:
-    """Record `auth.locked_out` when axes locks someone out or refuses a locked-out attempt."""
-    audit.record(
+    """Record `auth.locked_out` once per (username, IP) and window; later refusals are counted."""
+    record_sign_in_problem(
         action=audit.Action.AUTH_LOCKED_OUT,
         outcome=audit.Outcome.DENIED,
-        actor=None,
-        actor_username=(username or "")[:USERNAME_MAX],
+        username=username or "",
         request=request,
     )
 
