@@ -1,8 +1,9 @@
 """Review built for "who sent links for customer X last week, and why?"."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpResponse
 from django.test import Client
 
 from sessions_app.models import AuditEvent, ChainVerification
@@ -15,14 +16,18 @@ INITECH = "ctm_01h8441jn5pcwrfhwh78jqt8hk"
 OTHER = "ctm_01h8441jn5pcwrfhwh78jqt8zz"
 
 
-def seqs(response: HttpResponse) -> list[int]:
+def seqs(response: Any) -> list[int]:
     return [event.seq for event in response.context["page"].events]
 
 
 @pytest.fixture
 def attempts(agent: User) -> dict[str, AuditEvent]:
     """An attempt for Initech that succeeded, one that was denied (id only), and another customer's."""
-    common = {"actor": agent, "customer_id": INITECH, "subscription_ids": ["sub_01h8441jn5pcwrfhwh78jqt8aa"]}
+    common: dict[str, Any] = {
+        "actor": agent,
+        "customer_id": INITECH,
+        "subscription_ids": ["sub_01h8441jn5pcwrfhwh78jqt8aa"],
+    }
     return {
         "created": make_event(
             action="portal_session.created",
