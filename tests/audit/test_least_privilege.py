@@ -17,7 +17,9 @@ ANCHORS = "sessions_app_chainverification"
 def run_script(app_role: str) -> None:
     """docs/postgresql-roles.sql, with psql's :app variable filled in."""
     statements = [
-        line for line in SCRIPT.read_text().splitlines() if line.strip() and not line.lstrip().startswith("--")
+        line
+        for line in SCRIPT.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("--")
     ]
     with connection.cursor() as cursor:
         for statement in " ".join(statements).split(";"):
