@@ -199,7 +199,9 @@ def matching_events(events: QuerySet[AuditEvent], filters: dict[str, Any]) -> Qu
             events = events.filter(customer_id=customer)
         else:
             # By id: denied, failed and rate-limited events record the id and not always the email.
-            same = Q(customer_id__in=customer_ids_matching(customer))
+            # No match is `seq=0` (no row has it), not an empty IN, which the chart's SQL cannot compile.
+            ids = customer_ids_matching(customer)
+            same = Q(customer_id__in=ids) if ids else Q(seq=0)
             events = events.filter(same | Q(customer_email=customer) if "@" in customer else same)
     if "action" in filters:
         events = events.filter(action=filters["action"])

@@ -161,3 +161,12 @@ def test_verify_now_needs_post_csrf_and_the_managers_permission(
     strict.force_login(make_user("manager2", role="Support manager"))
     assert strict.post("/audit/verify/").status_code == 403
     assert not AuditEvent.objects.filter(action="audit.verify").exists()
+
+
+@pytest.mark.parametrize("text", ["00", "nobody@example.com"])
+def test_a_customer_that_matches_nothing_shows_an_empty_list(
+    manager_client: Client, attempts: dict[str, AuditEvent], text: str
+) -> None:
+    response = manager_client.get("/audit/", {"customer": text})
+    assert response.status_code == 200
+    assert seqs(response) == []
