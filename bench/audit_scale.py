@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-DATABASE = "bench_audit"
+DATABASE = os.environ.get("BENCH_DATABASE", "bench_audit")
 os.environ.update(
     DATABASE_URL=f"{SERVER}/{DATABASE}",
     DJANGO_SETTINGS_MODULE="portal_admin.settings",
@@ -73,7 +73,7 @@ def customer(k: int) -> tuple[str, str]:
 
 def chain_rows(count: int, agent_ids: list[tuple[int, str]]) -> Iterator[tuple[Any, ...]]:
     """`count` events with valid chain hashes, oldest first, spread evenly over DAYS days."""
-    from sessions_app.audit import GENESIS_HASH, HASHED_FIELDS, row_hash
+    from sessions_app.audit import ALL_HASHED_FIELDS, GENESIS_HASH, row_hash
 
     rng = random.Random(1)
     start = datetime.now(UTC) - timedelta(days=DAYS)
@@ -93,6 +93,7 @@ def chain_rows(count: int, agent_ids: list[tuple[int, str]]) -> Iterator[tuple[A
             "outcome": outcome,
             "customer_id": "",
             "customer_email": "",
+            "customer_name": "",
             "subscription_ids": [],
             "reason": "",
             "paddle_session_id": "",
@@ -104,7 +105,9 @@ def chain_rows(count: int, agent_ids: list[tuple[int, str]]) -> Iterator[tuple[A
             "prev_hash": prev_hash,
         }
         if action.startswith(("customer.", "portal_session.")):
-            row["customer_id"], row["customer_email"] = customer(rng.randrange(CUSTOMERS))
+            k = rng.randrange(CUSTOMERS)
+            row["customer_id"], row["customer_email"] = customer(k)
+            row["customer_name"] = f"Customer {k:05d} GmbH"
         if action.startswith("portal_session."):
             row["subscription_ids"] = [f"sub_{rng.randrange(10**9):026d}"]
             row["reason"] = f"TICKET-{rng.randrange(10**6)}"
@@ -119,7 +122,7 @@ def chain_rows(count: int, agent_ids: list[tuple[int, str]]) -> Iterator[tuple[A
         if action == "customer.search":
             row["details"] = {"query_kind": "email", "results": 1}
         digest = row_hash(row)
-        yield (*(row[name] for name in HASHED_FIELDS), digest)
+        yield (*(row[name] for name in ALL_HASHED_FIELDS), digest)
         prev_hash = digest
 
 
@@ -129,9 +132,9 @@ def load(count: int, agent_ids: list[tuple[int, str]]) -> float:
 
     from django.db import connection
 
-    from sessions_app.audit import HASHED_FIELDS
+    from sessions_app.audit import ALL_HASHED_FIELDS
 
-    columns = (*HASHED_FIELDS, "hash")
+    columns = (*ALL_HASHED_FIELDS, "hash")
     json_columns = {columns.index("subscription_ids"), columns.index("details")}
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY sessions_app_auditevent ({', '.join(columns)}) FROM STDIN") as copy:
@@ -139,6 +142,11 @@ def load(count: int, agent_ids: list[tuple[int, str]]) -> float:
                 copy.write_row(
                     [json.dumps(value) if i in json_columns else value for i, value in enumerate(row)]
                 )
+        # The head table, as audit.record keeps it.
+        cursor.execute(
+            "INSERT INTO sessions_app_audithead (id, seq, hash, created_at) SELECT 1, seq, hash, created_at"
+            " FROM sessions_app_auditevent ORDER BY seq DESC LIMIT 1"
+        )
         started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE sessions_app_auditevent")
         return time.perf_counter() - started
@@ -154,6 +162,12 @@ def timed_ms(get: Callable[[], Any], runs: int) -> tuple[float, float]:
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.status_code
     return statistics.median(times), min(times)
+
+
+def _post_ok(client: Any, url: str) -> Any:
+    response = client.post(url)
+    response.status_code = 200 if response.status_code == 302 else response.status_code
+    return response
 
 
 def export(client: Any, params: dict[str, str], *, traced: bool) -> tuple[int, float, int]:
@@ -209,6 +223,9 @@ def main(count: int) -> None:
         "page_filtered_action_failed": {"action": "portal_session.failed"},
         "page_filtered_customer": {"customer": sample[0]},
         "page_filtered_actor": {"actor": "agent7"},
+        "page_filtered_actor_other_case": {"actor": "AGENT7"},
+        "page_filtered_customer_name": {"customer": "customer 01234"},
+        "page_links_for_customer": {"customer": sample[0], "links": "on"},
         "page_filtered_week_a_year_ago": {"from": str(year_ago), "to": str(year_ago + timedelta(days=6))},
         "page_1000_deep": {"before": str(max(head - 50_000, 1))},
     }
@@ -245,10 +262,24 @@ def main(count: int) -> None:
         rows, seconds, _ = export(manager_client, params, traced=False)
         print(f"export_{label}_rows_per_second: {rows / seconds:,.0f}")
 
+    from sessions_app import audit
+    from sessions_app.audit.chain import save_result
+    from sessions_app.context import RequestContext
+
     report = verify_chain()
     assert report.ok, report.problem
     print(f"verify_rows: {report.rows}")
     print(f"verify_rows_per_second: {report.rows_per_second:,.0f}")
+    save_result(report)
+    for _ in range(1000):
+        audit.record(action="customer.search", outcome="success", context=RequestContext(actor=manager))
+    report = verify_chain(since_anchor=True)
+    assert report.ok, report.problem
+    print(f"verify_since_anchor_rows: {report.rows}")
+    print(f"verify_since_anchor_seconds: {report.seconds:.3f}")
+    print(f"verify_since_anchor_rows_per_second: {report.rows_per_second:,.0f}")
+    verify_now_ms, _ = timed_ms(lambda: _post_ok(manager_client, "/audit/verify/"), 3)
+    print(f"verify_now_button_median_ms: {verify_now_ms:.1f}")
     print(f"load_average_at_end: {os.getloadavg()[0]:.1f}")
     print(f"total_seconds: {time.perf_counter() - overall:.0f}")
 

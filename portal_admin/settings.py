@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sessions_app.middleware.RequestUserMiddleware",
+    "sessions_app.accounts.throttle.SignInThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -318,6 +319,10 @@ if OIDC_ENABLED:
         _origin = "{0.scheme}://{0.netloc}".format(urlsplit(_endpoint))
         if urlsplit(_endpoint).netloc and _origin not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]:
             CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(_origin)
+
+# Anonymous sign-in POSTs per client IP and minute (0: off), before the password check and the
+# audit log; failures and lockouts are audited once per (username, IP) and cool-off.
+SIGN_IN_POSTS_PER_MINUTE = env.int("SIGN_IN_POSTS_PER_MINUTE", default=20)
 
 # --- Paddle ---------------------------------------------------------------------------------
 PADDLE_API_KEY = _required(

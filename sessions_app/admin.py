@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from . import audit
 from .context import context_of
 from .links import kill_switch as killswitch
 from .models import AuditEvent, ChainVerification, KillSwitch, OIDCIdentity
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # django-stubs makes ModelAdmin generic in its model; at runt
     _IdentityBase = admin.ModelAdmin[OIDCIdentity]
 else:
     _ReadOnlyBase = _SwitchBase = _IdentityBase = admin.ModelAdmin
+from .roles import ADMIN_READ_AUDIT, APP_LABEL
 
 
 class ReadOnlyAdmin(_ReadOnlyBase):
@@ -36,6 +38,8 @@ class ReadOnlyAdmin(_ReadOnlyBase):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
+    """Readable only with `admin_read_audit` (no role has it), and every read is itself audited."""
+
     list_display = (
         "seq",
         "created_at",
@@ -51,10 +55,52 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_help_text = "Exact username, customer id (ctm_…) or customer email."
     list_per_page = 50
 
+    def has_view_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        # Not view_auditevent: that is the console's (an agent's own events), not the whole table.
+        return request.user.has_perm(f"{APP_LABEL}.{ADMIN_READ_AUDIT}")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        if response.status_code == 200:
+            _audit_admin_read(request, {"view": "changelist", "query": request.GET.urlencode()[:500]})
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            _audit_admin_read(request, {"view": "detail", "seq": object_id[:20]})
+        return response
+
+
+def _audit_admin_read(request: HttpRequest, details: dict[str, str]) -> None:
+    audit.record(
+        action=audit.Action.AUDIT_ADMIN_VIEW,
+        outcome=audit.Outcome.SUCCESS,
+        context=context_of(request),
+        details=details,
+    )
+
 
 @admin.register(ChainVerification)
 class ChainVerificationAdmin(ReadOnlyAdmin):
-    list_display = ("checked_at", "ok", "rows", "first_broken_seq", "problem", "rows_per_second")
+    list_display = ("checked_at", "ok", "rows", "first_seq", "last_seq", "first_broken_seq", "problem")
+
+    def has_view_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return request.user.has_perm(f"{APP_LABEL}.{ADMIN_READ_AUDIT}")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
 
 @admin.register(KillSwitch)

@@ -24,6 +24,8 @@ class AuditEvent(models.Model):
         PORTAL_SESSIONS_SWITCHED = "portal_sessions.switched"
         AUDIT_VIEW = "audit.view"
         AUDIT_EXPORT = "audit.export"
+        AUDIT_VERIFY = "audit.verify"
+        AUDIT_ADMIN_VIEW = "audit.admin_view"
         AUTH_LOGIN = "auth.login"
         AUTH_LOGIN_FAILED = "auth.login_failed"
         AUTH_LOCKED_OUT = "auth.locked_out"
@@ -49,12 +51,16 @@ class AuditEvent(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     customer_id = models.CharField(max_length=30, blank=True)
     customer_email = models.CharField(max_length=320, blank=True)
+    # Hashed only when non-empty, so rows written before the field existed still verify.
+    customer_name = models.CharField(max_length=200, blank=True)
     subscription_ids = models.JSONField(default=list, blank=True)
     reason = models.CharField(max_length=200, blank=True)
     paddle_session_id = models.CharField(max_length=40, blank=True)
     paddle_request_id = models.CharField(max_length=64, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
-    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # Text, not `inet`: the hash covers exactly the text the database gives back (PostgreSQL's
+    # inet rewrites `::ffff:10.0.0.1` and drops scopes). audit.client_ip canonicalizes it.
+    client_ip = models.CharField(max_length=45, null=True, blank=True)  # noqa: DJ001 (None is hashed as null)
     user_agent = models.CharField(max_length=256, blank=True)
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
@@ -68,6 +74,8 @@ class AuditEvent(models.Model):
             ("create_portal_session", "Can create customer portal links"),
             ("view_all_audit", "Can review every user's audit events"),
             ("export_audit", "Can export the audit log"),
+            # The Django admin's own read permission (view_auditevent is the console's).
+            ("admin_read_audit", "Can read the audit log in the Django admin"),
         ]
         indexes = [
             models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
@@ -86,7 +94,11 @@ class AuditEvent(models.Model):
 
 
 class ChainVerification(models.Model):
-    """The outcome of one `verify_audit_chain` run; the review page shows the latest."""
+    """The outcome of one verification, MAC'd under AUDIT_CHAIN_KEY; append-only (triggers).
+
+    The anchor of the next run: an intact result's head (last_seq, last_hash) is where an
+    incremental verification starts, and rows below it must stay as they were.
+    """
 
     checked_at = models.DateTimeField(db_index=True)
     ok = models.BooleanField()
@@ -98,6 +110,10 @@ class ChainVerification(models.Model):
     )
     last_hash = models.CharField(max_length=64, blank=True)
     rows_per_second = models.FloatField(default=0)
+    first_seq = models.BigIntegerField(
+        default=1, help_text="First row checked (incremental runs start above 1)."
+    )
+    mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-checked_at"]
@@ -107,6 +123,24 @@ class ChainVerification(models.Model):
     def __str__(self) -> str:
         verdict = "intact" if self.ok else f"broken at seq {self.first_broken_seq}"
         return f"{verdict} ({self.checked_at:%Y-%m-%d %H:%M})"
+
+
+class AuditHead(models.Model):
+    """The chain's high-water mark (one row), advanced by every append; triggers refuse to lower it.
+
+    The next append continues from here, so rows cut off the end of the log leave a gap that
+    verification names, even when the anchors are gone too.
+    """
+
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"audit head at seq {self.seq}"
 
 
 class KillSwitch(models.Model):

@@ -13,6 +13,8 @@ CREATE_PORTAL_SESSION = "create_portal_session"
 VIEW_AUDIT = "view_auditevent"
 VIEW_ALL_AUDIT = "view_all_audit"
 EXPORT_AUDIT = "export_audit"
+# Reading the audit log in the Django admin: granted to no role (give it to a person explicitly).
+ADMIN_READ_AUDIT = "admin_read_audit"
 VIEW_KILL_SWITCH = "view_killswitch"
 CHANGE_KILL_SWITCH = "change_killswitch"
 

@@ -35,5 +35,6 @@ urlpatterns = [
     ),
     path("audit/", audit.audit_list, name="audit_list"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
+    path("audit/verify/", audit.audit_verify, name="audit_verify"),
     path("audit/<int:seq>/", audit.audit_detail, name="audit_detail"),
 ]

@@ -8,7 +8,6 @@ successful sign-in resets only its own (username, address) row, so an attacker's
 cannot wipe the address's count.
 """
 
-import hashlib
 import math
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,8 +16,6 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db.models import Max, Q, Sum
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -27,7 +24,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .. import audit
-from ..context import context_of
+from .signals import record_sign_in_problem
 
 USERNAME_MAX = 150
 
@@ -74,18 +71,16 @@ def keep_no_form_data(sender: object, *, instance: AccessAttempt, **kwargs: obje
 
 @receiver(user_locked_out, dispatch_uid="sessions_app.accounts.lockout.audit_locked_out")
 def audit_locked_out(sender: object, *, request: HttpRequest, username: str | None, **kwargs: object) -> None:
-    """Record `auth.locked_out` once per lock and cool-off, not for every refused attempt."""
+    """Record `auth.locked_out` once per lock (address, username or both) and cool-off; repeats counted."""
     scope, _ = lock_scope(request, username)
     ip = getattr(request, "axes_ip_address", None)
     subject = {"ip": f"ip:{ip}", "username": f"username:{username}", "pair": f"pair:{username}:{ip}"}[scope]
-    key = "lockout-audited:" + hashlib.sha256(subject.encode()).hexdigest()
-    if not cache.add(key, 1, math.ceil(get_cool_off(request).total_seconds())):
-        return
-    audit.record(
+    record_sign_in_problem(
         action=audit.Action.AUTH_LOCKED_OUT,
         outcome=audit.Outcome.DENIED,
-        context=context_of(request, actor=AnonymousUser()),
-        actor_username=(username or "")[:USERNAME_MAX],
+        username=username or "",
+        request=request,
+        once_for=subject,
         details={"locked": scope},
     )
 

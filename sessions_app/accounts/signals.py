@@ -1,9 +1,21 @@
-"""Sign-ins, failed sign-ins and sign-outs go into the audit log (Django's auth signals)."""
+"""Sign-ins, failed sign-ins and sign-outs go into the audit log (Django's auth signals).
 
+Anonymous sign-in traffic must not grow the undeletable log faster than a set rate: failures and
+lockouts are written once per (username, IP) and lockout window, and the repeats are counted in
+the shared cache (the lockout row carries the count). A username that belongs to no user may be
+a password typed in the wrong box: it is recorded as a keyed hash, never as text.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -12,6 +24,75 @@ from ..context import context_for
 from .oidc import BACKEND_PATH, sub_of
 
 USERNAME_MAX = 150
+UNKNOWN_PREFIX = "unknown:"
+_CACHE_PREFIX = "audit-signin"
+
+
+def username_for_audit(username: str) -> str:
+    """The username as typed if it is a user's; otherwise `unknown:` and an HMAC of it."""
+    username = username[:USERNAME_MAX]
+    if (
+        username
+        and get_user_model()._default_manager.filter(**{get_user_model().USERNAME_FIELD: username}).exists()
+    ):
+        return username
+    return UNKNOWN_PREFIX + keyed_hash(username)[:32] if username else ""
+
+
+def keyed_hash(text: str) -> str:
+    """HMAC-SHA256 under AUDIT_CHAIN_KEY: the same text gives the same value, the text stays unknown."""
+    return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def lockout_window_seconds() -> int:
+    """The lockout cool-off (AXES_COOLOFF_TIME, in hours), the span within which rows are not repeated."""
+    return max(int(float(settings.AXES_COOLOFF_TIME) * 3600), 60)
+
+
+def _cache_key(kind: str, username: str, request: HttpRequest | None, *, subject: str | None = None) -> str:
+    # Neither the username (it may be a password) nor the address goes into the cache in clear.
+    if subject is None:
+        ip = (context_for(request, actor=AnonymousUser()).client_ip if request is not None else None) or "-"
+        subject = username + "\x00" + ip
+    digest = keyed_hash(subject)[:40]
+    return f"{_CACHE_PREFIX}:{kind}:{digest}"
+
+
+def record_sign_in_problem(
+    *,
+    action: str,
+    outcome: str,
+    username: str,
+    request: HttpRequest | None,
+    once_for: str | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> bool:
+    """Write `action` once per (username, IP), or per `once_for`, and lockout window; count the repeats.
+
+    True if written. A lockout is audited once per what it locks (an address, a username, or both).
+    """
+    window = lockout_window_seconds()
+    key = _cache_key(action, username, request, subject=once_for)
+    count_key = f"{_CACHE_PREFIX}:count:{key}"
+    if not cache.add(count_key, 1, timeout=window * 2):
+        try:
+            cache.incr(count_key)
+        except ValueError:
+            cache.add(count_key, 1, timeout=window * 2)
+    if not cache.add(key, 1, timeout=window):
+        return False
+    failures_key = f"{_CACHE_PREFIX}:count:{_cache_key(audit.Action.AUTH_LOGIN_FAILED, username, request)}"
+    details = {**(details or {}), "once_per_seconds": window}
+    if action == audit.Action.AUTH_LOCKED_OUT:
+        details["failures_counted"] = cache.get(failures_key, 0)
+    audit.record(
+        action=action,
+        outcome=outcome,
+        context=context_for(request, actor=AnonymousUser()),
+        actor_username=username_for_audit(username),
+        details=details,
+    )
+    return True
 
 
 @receiver(user_logged_in, dispatch_uid="sessions_app.accounts.signals.audit_login")
@@ -34,12 +115,12 @@ def audit_login(
 def audit_login_failed(
     sender: object, *, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    """The attempted username is kept (there is no actor); Django has already masked the password."""
-    audit.record(
+    """Once per (username, IP) and window; Django has already masked the password."""
+    record_sign_in_problem(
         action=audit.Action.AUTH_LOGIN_FAILED,
         outcome=audit.Outcome.FAILURE,
-        context=context_for(request, actor=AnonymousUser()),
-        actor_username=str(credentials.get("username") or "")[:USERNAME_MAX],
+        username=str(credentials.get("username") or ""),
+        request=request,
     )
 
 

@@ -10,6 +10,7 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC
+from ipaddress import IPv6Address, ip_address
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ..context import RequestContext
-from ..models import AuditEvent
+from ..models import AuditEvent, AuditHead
 
 Action = AuditEvent.Action
 Outcome = AuditEvent.Outcome
@@ -45,6 +46,10 @@ HASHED_FIELDS = (
     "details",
     "prev_hash",
 )
+# Fields added later: hashed only when non-empty, so that rows written before they existed keep
+# their hashes (an empty value and an absent key give the same canonical JSON).
+OPTIONAL_HASHED_FIELDS = ("customer_name",)
+ALL_HASHED_FIELDS = (*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
 
 
 def canonical_json(values: Mapping[str, Any]) -> bytes:
@@ -55,6 +60,9 @@ def canonical_json(values: Mapping[str, Any]) -> bytes:
         if name == "created_at":
             value = value.astimezone(UTC).isoformat(timespec="microseconds")
         payload[name] = value
+    for name in OPTIONAL_HASHED_FIELDS:
+        if values.get(name):
+            payload[name] = values[name]
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -62,6 +70,20 @@ def row_hash(values: Mapping[str, Any]) -> str:
     """HMAC-SHA256 under AUDIT_CHAIN_KEY of prev_hash followed by the row's canonical JSON."""
     message = values["prev_hash"].encode() + canonical_json(values)
     return hmac.new(settings.AUDIT_CHAIN_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def canonical_ip(raw: str) -> str | None:
+    """One text per client: an IPv4-mapped IPv6 address as IPv4, without a zone (`%eth0`).
+
+    The row stores and hashes this exact text, so what verification reads back is what was hashed.
+    """
+    try:
+        address = ip_address(raw.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return str(address)
 
 
 def _lock_chain() -> None:
@@ -79,6 +101,7 @@ def record(
     actor_username: str = "",
     customer_id: str = "",
     customer_email: str = "",
+    customer_name: str = "",
     subscription_ids: Iterable[str] = (),
     reason: str = "",
     paddle_session_id: str = "",
@@ -103,18 +126,23 @@ def record(
         "outcome": str(outcome),
         "customer_id": customer_id,
         "customer_email": customer_email,
+        "customer_name": customer_name[:200],
         "subscription_ids": list(subscription_ids),
         "reason": reason,
         "paddle_session_id": paddle_session_id,
         "paddle_request_id": paddle_request_id,
         "error_code": error_code,
-        "client_ip": context.client_ip if context is not None else None,
+        "client_ip": canonical_ip(context.client_ip) if context is not None and context.client_ip else None,
         "user_agent": context.user_agent if context is not None else "",
         "details": dict(details or {}),
     }
     with transaction.atomic(durable=not with_change):
         _lock_chain()
-        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash", "created_at").first()
+        # The head table, not the last row: after rows were cut off the end, the chain goes on
+        # above the gap (which verification reports) instead of quietly closing it.
+        head = AuditHead.objects.filter(pk=1).values_list("seq", "hash", "created_at").first()
+        if head is None:
+            head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash", "created_at").first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         # Never before the previous row, even if the clock steps back: the review pages map a
         # date range to a seq range.
@@ -122,4 +150,12 @@ def record(
         values.update(seq=seq, prev_hash=prev_hash, created_at=created_at)
         event = AuditEvent(**values, hash=row_hash(values))
         event.save(force_insert=True)
+        _advance_head(event)
     return event
+
+
+def _advance_head(event: AuditEvent) -> None:
+    """Move the high-water mark to this row (its triggers refuse to move it back)."""
+    values = {"seq": event.seq, "hash": event.hash, "created_at": event.created_at}
+    if not AuditHead.objects.filter(pk=1).update(**values):
+        AuditHead.objects.create(pk=1, **values)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -32,20 +33,38 @@ TABLE_FIELDS = (
     "outcome",
     "customer_id",
     "customer_email",
+    "customer_name",
+    "subscription_ids",
     "reason",
     "error_code",
     "paddle_session_id",
 )
 _CUSTOMER_ID = re.compile(r"ctm_[a-z0-9]{26}")
+# A name fragment or an email matches at most this many customers (each then by its id index).
+MAX_MATCHED_CUSTOMERS = 50
+MIN_NAME_FRAGMENT = 2
+ACTOR_CHOICES_MAX = 500
 
 
 class AuditFilterForm(forms.Form):
     """The review filters, as GET parameters: actor, customer, action, outcome, from, to (and before)."""
 
-    actor = forms.CharField(required=False, max_length=150, label="Actor (username)")
-    customer = forms.CharField(required=False, max_length=320, label="Customer id or email")
+    actor = forms.CharField(
+        required=False,
+        max_length=150,
+        label="Actor",
+        widget=forms.TextInput(attrs={"list": "audit-actors", "autocomplete": "off"}),
+    )
+    customer = forms.CharField(
+        required=False,
+        max_length=320,
+        label="Customer (id, email or name)",
+        help_text="A ctm_ id, an email address, or part of the customer's name.",
+    )
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditEvent.Action.choices])
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *AuditEvent.Outcome.choices])
+    links = forms.BooleanField(required=False, label="Link attempts only")
+    views = forms.BooleanField(required=False, label="Show audit.view rows")
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,10 +75,12 @@ class AuditFilterForm(forms.Form):
             self.fields[name] = forms.DateField(required=False, label=label, widget=widget)
 
     def clean_customer(self) -> str:
-        value: str = self.cleaned_data["customer"]
-        if value and not _CUSTOMER_ID.fullmatch(value) and "@" not in value:
+        value: str = " ".join(self.cleaned_data["customer"].split())
+        if value.startswith("ctm_") and not _CUSTOMER_ID.fullmatch(value):
+            raise forms.ValidationError("A customer id is ctm_ and 26 lowercase letters or digits.")
+        if value and "@" not in value and len(value) < MIN_NAME_FRAGMENT:
             raise forms.ValidationError(
-                "Enter a customer id (ctm_ and 26 letters or digits) or an email address."
+                f"Enter a customer id, an email address or at least {MIN_NAME_FRAGMENT} letters of a name."
             )
         return value
 
@@ -81,7 +102,7 @@ class AuditFilterForm(forms.Form):
         """The filters that were given (not `before`), for queries and for the audit event's details."""
         return {
             name: self.cleaned_data[name]
-            for name in ("actor", "customer", "action", "outcome", "from", "to")
+            for name in ("actor", "customer", "action", "outcome", "links", "views", "from", "to")
             if self.cleaned_data.get(name)
         }
 
@@ -142,15 +163,53 @@ def in_date_range(events: QuerySet[AuditEvent], start: date | None, end: date | 
     return events
 
 
+def customer_ids_matching(text: str) -> list[str]:
+    """The customer ids whose events carry this email, or a name containing this fragment."""
+    if "@" in text:
+        events = AuditEvent.objects.filter(customer_email=text)
+    else:
+        # PostgreSQL serves this from a trigram index on upper(customer_name) (migration 0006).
+        events = AuditEvent.objects.filter(customer_name__icontains=text)
+    ids = events.exclude(customer_id="").values_list("customer_id", flat=True).distinct()
+    return list(ids.order_by()[:MAX_MATCHED_CUSTOMERS])
+
+
+def actor_choices() -> list[str]:
+    """Usernames to pick the actor from: the people who can appear in the log as actors."""
+    user_model = get_user_model()
+    field = user_model.USERNAME_FIELD
+    users = user_model._default_manager.filter(last_login__isnull=False).order_by(field)
+    return list(users.values_list(field, flat=True)[:ACTOR_CHOICES_MAX])
+
+
 def matching_events(events: QuerySet[AuditEvent], filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     """Narrow `events` by every filter but the dates; each one has an index that leads with it."""
     if "actor" in filters:
-        events = events.filter(actor_username=filters["actor"])
+        actor = filters["actor"].strip()
+        user_model = get_user_model()
+        user = (
+            user_model._default_manager.filter(**{f"{user_model.USERNAME_FIELD}__iexact": actor})
+            .values_list("pk", flat=True)
+            .first()
+        )
+        events = events.filter(actor_id=user) if user is not None else events.filter(actor_username=actor)
     if "customer" in filters:
         customer = filters["customer"]
-        events = events.filter(**{"customer_email" if "@" in customer else "customer_id": customer})
+        if _CUSTOMER_ID.fullmatch(customer):
+            events = events.filter(customer_id=customer)
+        else:
+            # By id: denied, failed and rate-limited events record the id and not always the email.
+            # No match is `seq=0` (no row has it), not an empty IN, which the chart's SQL cannot compile.
+            ids = customer_ids_matching(customer)
+            same = Q(customer_id__in=ids) if ids else Q(seq=0)
+            events = events.filter(same | Q(customer_email=customer) if "@" in customer else same)
     if "action" in filters:
         events = events.filter(action=filters["action"])
+    elif filters.get("links"):
+        events = events.filter(action__startswith="portal_session")
+    elif not filters.get("views"):
+        # A reviewer's own reading would otherwise fill the list.
+        events = events.exclude(action=AuditEvent.Action.AUDIT_VIEW)
     if "outcome" in filters:
         events = events.filter(outcome=filters["outcome"])
     return events

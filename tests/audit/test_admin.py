@@ -59,3 +59,41 @@ def test_the_admin_filters_and_searches(client: Client, superuser: User) -> None
     today = client.get(CHANGELIST + html.unescape(today_link.group(1))).context["cl"].result_list
     assert wanted.seq in {obj.seq for obj in today}
     assert other.seq not in {obj.seq for obj in today}
+
+
+def test_a_staff_agent_with_the_consoles_view_permission_cannot_read_the_log_in_the_admin(
+    client: Client, agent: User
+) -> None:
+    agent.is_staff = True
+    agent.save()
+    make_event(reason="TICKET-7")
+    signed_in(client, agent)
+    assert client.get(CHANGELIST).status_code == 403
+    assert "auditevent" not in client.get("/admin/").content.decode()
+
+
+def test_no_role_grants_reading_the_log_in_the_admin(db: None) -> None:
+    from django.contrib.auth.models import Group
+
+    for group in Group.objects.all():
+        assert not group.permissions.filter(codename="admin_read_audit").exists()
+
+
+def test_staff_with_the_admin_permission_read_the_log_and_each_read_is_audited(client: Client) -> None:
+    from django.contrib.auth.models import Permission
+
+    from sessions_app.models import AuditEvent
+    from tests.support.personas import make_user
+
+    reader = make_user("reader", is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="admin_read_audit"))
+    event = make_event(reason="TICKET-7")
+    signed_in(client, reader)
+    assert client.get(CHANGELIST).status_code == 200
+    assert client.get(f"{CHANGELIST}{event.seq}/change/").status_code == 200
+    reads = AuditEvent.objects.filter(action="audit.admin_view").order_by("seq")
+    assert [(r.actor_username, r.details["view"]) for r in reads] == [
+        ("reader", "changelist"),
+        ("reader", "detail"),
+    ]
+    assert reads[1].details["seq"] == str(event.seq)

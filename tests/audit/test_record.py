@@ -50,12 +50,24 @@ def test_a_failed_sign_in_keeps_the_attempted_username_and_no_actor(client: Clie
     )
 
 
-def test_a_very_long_attempted_username_is_cut_to_150_characters(db: None) -> None:
+def test_an_unknown_attempted_username_is_kept_only_as_a_keyed_hash(db: None) -> None:
+    """It may be a password typed into the wrong box."""
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="198.51.100.1")
-    user_login_failed.send(sender=__name__, credentials={"username": "m" * 200}, request=request)
+    user_login_failed.send(sender=__name__, credentials={"username": "Tr0ub4dor&3"}, request=request)
     event = last_event()
-    assert event.actor_username == "m" * 150
+    assert event.actor_username.startswith("unknown:")
+    assert "Tr0ub4dor" not in event.actor_username
+    assert "Tr0ub4dor" not in str(event.details)
     assert event.client_ip == "198.51.100.1"
+
+
+def test_the_same_unknown_username_always_gets_the_same_hash(db: None) -> None:
+    for address in ("198.51.100.1", "198.51.100.2"):
+        request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=address)
+        user_login_failed.send(sender=__name__, credentials={"username": "m" * 200}, request=request)
+    first, second = AuditEvent.objects.order_by("seq")
+    assert first.actor_username == second.actor_username
+    assert len(first.actor_username) < 150
 
 
 def test_signing_out_is_recorded(client: Client, agent: User) -> None:

@@ -60,7 +60,9 @@ def test_a_lockout_is_audited_once_per_window(client: Client, agent: User) -> No
     sign_in(client, "wrong password")
 
     events = AuditEvent.objects.filter(action=AuditEvent.Action.AUTH_LOCKED_OUT)
-    assert events.count() == 1  # the locking failure; the refused attempts after it are not rows
+    # The locking failure is written; the refused attempt after it is counted, not repeated.
+    assert events.count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.AUTH_LOGIN_FAILED).count() == 1
     for event in events:
         assert event.outcome == AuditEvent.Outcome.DENIED
         assert event.actor is None

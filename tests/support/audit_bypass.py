@@ -6,17 +6,26 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from sessions_app.audit.triggers import TABLE, create_statements, drop_statements
+from sessions_app.audit.triggers import (
+    ANCHOR_TABLE,
+    HEAD_TABLE,
+    TABLE,
+    create_guard_statements,
+    create_statements,
+    drop_guard_statements,
+    drop_statements,
+)
 
 
 @contextmanager
 def triggers_dropped() -> Iterator[None]:
-    """Drop the triggers for the block, then reinstall them (all in one transaction)."""
+    """Drop the triggers (log, anchors, head) for the block, then reinstall them (in one transaction)."""
+    vendor = connection.vendor
     with transaction.atomic(), connection.cursor() as cursor:
-        for statement in drop_statements(connection.vendor):
+        for statement in [*drop_statements(vendor), *drop_guard_statements(vendor)]:
             cursor.execute(statement)
         yield
-        for statement in create_statements(connection.vendor):
+        for statement in [*create_statements(vendor), *create_guard_statements(vendor)]:
             cursor.execute(statement)
 
 
@@ -26,6 +35,7 @@ def raw_sql(sql: str, params: Sequence[Any] | None = None) -> None:
 
 
 def empty_audit_log() -> None:
-    """Delete every audit event: Django's flush after a transactional test cannot otherwise."""
+    """Delete every audit event, anchor and the head: Django's flush after a transactional test cannot."""
     with triggers_dropped():
-        raw_sql(f"DELETE FROM {TABLE}")  # noqa: S608 (a constant table name)
+        for table in (TABLE, ANCHOR_TABLE, HEAD_TABLE):
+            raw_sql(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
