@@ -10,8 +10,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from pytest_django.fixtures import Settings as SettingsWrapper
+
 from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.audit.bypass import empty_audit_log
+from tests.mail import Mailbox
 
 TEST_API_KEY = "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst"
 PASSWORD = "correct horse battery staple"
@@ -136,3 +139,27 @@ def customer_id(emulator: Emulator) -> str:
 def subscription_ids(emulator: Emulator, customer_id: str) -> list[str]:
     """Two of that customer's subscriptions."""
     return [s["id"] for s in emulator.subscriptions_of(customer_id)][:2]
+
+
+# --- A real SMTP server on loopback, once per test session; emptied per test. -----------------
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    server = Mailbox()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: Mailbox, settings: SettingsWrapper) -> Iterator[Mailbox]:
+    """The SMTP server, emptied, with the app sending through it (not Django's test outbox)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()
