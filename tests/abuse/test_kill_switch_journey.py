@@ -41,7 +41,11 @@ def test_the_setting_refuses_a_confirmed_creation_without_asking_paddle(
     assert "switched off in this console's configuration" in response.content.decode()
     assert len(emulator.requests) == calls_before
     event = AuditEvent.objects.get(action="portal_session.failed")
-    assert (event.outcome, event.error_code, event.details["disabled_by"]) == ("denied", "disabled", "setting")
+    assert (event.outcome, event.error_code, event.details["disabled_by"]) == (
+        "denied",
+        "disabled",
+        "setting",
+    )
     assert not AuditEvent.objects.filter(action="portal_session.requested").exists()
 
 

@@ -159,7 +159,11 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
     ),
     (
         "missing requester email",
-        lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": token, "requester_email": ""},
+        lambda owned, token, em: {
+            "subscription_ids": owned,
+            "confirmation_token": token,
+            "requester_email": "",
+        },
         400,
         "Enter the requester&#x27;s email",
     ),
