@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from paddle_emulator import Emulator, EmulatorServer, serve
