@@ -73,6 +73,13 @@ def _redeem(request: HttpRequest, token: str) -> HttpResponse:
 
 def _refused(request: HttpRequest, refusal: LinkRefusal | None) -> HttpResponse:
     """The customer learns only: no longer works, try later, or ask support; never which rule said no."""
+    response = _refusal_page(request, refusal)
+    # Django logs every 4xx with its path ("Gone: /r/<token>/"); the path is the credential.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def _refusal_page(request: HttpRequest, refusal: LinkRefusal | None) -> HttpResponse:
     if isinstance(refusal, RedemptionRateLimited):
         context = {"company": settings.COMPANY_NAME, "message": refusal.message}
         response = render(request, "redeem/refused.html", context, status=429)
