@@ -13,13 +13,14 @@ from csp.decorators import csp
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..context import context_of
 from ..links import delivery, service
 from ..links.refusals import LinkNoLongerWorks, LinkRefusal, RedemptionRateLimited
 from ..paddle.errors import PaddleError
-from .portal import _links_by_subscription, portal_link_headers
+from .portal import _links_by_subscription
 
 # No script, no frame, no other origin: the page is one form and, after it, a list of links.
 STRICT_CSP = {
@@ -44,11 +45,16 @@ def _strict(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @_strict
-@portal_link_headers
+@never_cache
 def redeem(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the button (nothing changes). POST: the links, created once for this token."""
     if request.method == "POST":
-        return _redeem(request, token)
+        # The links page's headers on the answer to the POST only: under no-referrer the GET page's
+        # form would post `Origin: null`, which the CSRF check refuses (see portal_link_headers).
+        response = _redeem(request, token)
+        response["Pragma"] = "no-cache"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     if not delivery.redemption_allowed(context_of(request).client_ip):
         return _refused(request, RedemptionRateLimited())
     if delivery.usable(token) is None:

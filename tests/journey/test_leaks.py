@@ -116,7 +116,9 @@ def test_the_email_journey_leaves_no_redemption_token_or_portal_link_anywhere(
     mailbox: Mailbox,
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-    assert create(agent_client, customer_id, subscription_ids, token=token, delivery="email").status_code == 200
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, delivery="email").status_code == 200
+    )
     [message] = mailbox.messages
     url = message.redemption_url
     redemption_token = url.rstrip("/").rsplit("/", 1)[1]
