@@ -31,6 +31,7 @@ os.environ.update(
     DJANGO_SECRET_KEY="bench-secret-key-" + "b" * 50,
     AUDIT_CHAIN_KEY="bench-audit-chain-key",
     DJANGO_ALLOWED_HOSTS="testserver",
+    PUBLIC_BASE_URL="http://testserver",
     DJANGO_SECURE_SSL_REDIRECT="false",
     DJANGO_STATIC_MANIFEST="false",
     PADDLE_API_KEY="pdl_sdbx_apikey_01bench00000000000000000000_BenchBenchBenchBenchBe_Bch",

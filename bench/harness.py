@@ -60,6 +60,7 @@ def production_base_env() -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        "PUBLIC_BASE_URL": "https://console.example.com",
     }
 
 
@@ -82,7 +83,6 @@ def app_env(
         "PADDLE_API_KEY": API_KEY,
         "PADDLE_ENVIRONMENT": "sandbox",
         "PADDLE_API_BASE_URL": paddle_url,
-        "PUBLIC_BASE_URL": "http://127.0.0.1",
     }
     if static_root is None:
         env.update(DJANGO_STATIC_MANIFEST="false", WHITENOISE_USE_FINDERS="true")
