@@ -34,6 +34,7 @@ os.environ.update(
     AUDIT_CHAIN_KEY="Zr4kP9qW2xN7vB1mC8tY3hL6dJ0fS5gA-uE_iOaKbTz",
     CACHE_URL_LOCAL_I_UNDERSTAND="true",
     DJANGO_ALLOWED_HOSTS="testserver",
+    PUBLIC_BASE_URL="http://testserver",
     DJANGO_SECURE_SSL_REDIRECT="false",
     DJANGO_STATIC_MANIFEST="false",
     PADDLE_API_KEY="pdl_sdbx_apikey_01bench00000000000000000000_BenchBenchBenchBenchBe_Bch",

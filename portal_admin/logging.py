@@ -20,7 +20,12 @@ _REDACTIONS = (
     (re.compile(r"pga_[\w\-.~%]+"), "[redacted token]"),
     (re.compile(r"pdl_(?:live|sdbx)_apikey_\w+"), "[redacted api key]"),
     (re.compile(r"Bearer\s+[^\s\"',]+", re.I), "Bearer [redacted]"),
-    (re.compile(r"([?&](?:q|email|search|token|next)=)[^&\s\"'<>#]*", re.I), r"\1[redacted]"),
+    (
+        re.compile(r"([?&](?:q|email|search|token|next|requester|ticket)=)[^&\s\"'<>#]*", re.I),
+        r"\1[redacted]",
+    ),
+    # An emailed link's path is a bearer credential until redeemed (sessions_app/links/delivery.py).
+    (re.compile(r"/r/[A-Za-z0-9_\-]{16,}"), "/r/[redacted]"),
 )
 
 

@@ -358,6 +358,18 @@ STEP_UP_MINUTES = env.int("STEP_UP_MINUTES", default=15)
 PORTAL_SESSIONS_PER_HOUR = env.int("PORTAL_SESSIONS_PER_HOUR", default=30)
 PORTAL_SESSIONS_PER_DAY = env.int("PORTAL_SESSIONS_PER_DAY", default=200)
 
+# --- Delivery by email (sessions_app/links/delivery.py) ----------------------------------------
+# The console's public address: emailed links are built from it, never from a request's Host.
+PUBLIC_BASE_URL = _required("PUBLIC_BASE_URL", debug_default="http://127.0.0.1:8000").rstrip("/")
+# SMTP, e.g. smtp+tls://user:password@smtp.example.com:587 (django-environ's email_url).
+globals().update(env.email_url("EMAIL_URL", default="smtp://localhost:25"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="billing-support@example.com")
+COMPANY_NAME = env.str("COMPANY_NAME", default="Example Ltd")
+REDEMPTION_LINK_HOURS = env.int("REDEMPTION_LINK_HOURS", default=24)
+REDEMPTION_ATTEMPTS_PER_MINUTE = env.int("REDEMPTION_ATTEMPTS_PER_MINUTE", default=20)
+# The history warns when a customer had more link attempts than this in 24 hours.
+LINK_HISTORY_WARN_ABOVE = env.int("LINK_HISTORY_WARN_ABOVE", default=2)
+
 # Reads one agent may make a minute (each costs Paddle one or two calls of PADDLE_BUDGET_PER_MINUTE):
 # the defaults let one agent use at most 2 x (30 + 20) = 100 of the 200, so others keep working.
 # Live search sends one search per pause in typing. 0: no limit.

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .links.requester import MAX_EMAIL_LENGTH, Delivery
 from .paddle import ids
 
 MAX_SUBSCRIPTIONS = 25  # Paddle's maxItems for subscription_ids
@@ -66,14 +67,60 @@ def reject_control_characters(value: str) -> None:
         raise ValidationError("The reason may not contain control characters.", code="control_characters")
 
 
+def requester_email_field(*, required: bool) -> forms.EmailField:
+    return forms.EmailField(
+        required=required,
+        max_length=MAX_EMAIL_LENGTH,
+        error_messages={
+            "required": "Enter the requester's email as it appears on the ticket.",
+            "invalid": "The requester's email is not a valid email address.",
+            "max_length": "The requester's email is at most %(limit_value)d characters long.",
+        },
+    )
+
+
+def ticket_field() -> forms.CharField:
+    return forms.CharField(
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        strip=True,
+        validators=[reject_control_characters],
+        error_messages={"max_length": "The ticket reference is at most %(limit_value)d characters long."},
+    )
+
+
 class SubscriptionSelectionForm(forms.Form):
     """The ticked subscriptions of the customer page (zero ticked: the overview link only)."""
 
     subscription_ids = SubscriptionIdsField(required=False)
 
 
+class HelpdeskForm(forms.Form):
+    """What the helpdesk deep link carries (`ticket`, `requester`): prefills, never trusted as is."""
+
+    ticket = ticket_field()
+    requester = requester_email_field(required=False)
+
+
+class ConfirmForm(SubscriptionSelectionForm):
+    """The customer page's submission: the ticks, and the helpdesk's prefills if it came with them."""
+
+    ticket = ticket_field()
+    requester_email = requester_email_field(required=False)
+
+
 class PortalSessionForm(SubscriptionSelectionForm):
-    """The confirm page's submission: the same ticks, a reason and the one-time token."""
+    """The confirm page's submission: the same ticks, a reason, the requester, delivery and the token."""
+
+    requester_email = requester_email_field(required=True)
+    delivery = forms.TypedChoiceField(
+        choices=[(Delivery.EMAIL.value, "Email the customer"), (Delivery.SHOW.value, "Show me the links")],
+        coerce=Delivery,
+        error_messages={
+            "required": "Choose how the links reach the customer.",
+            "invalid_choice": "Choose how the links reach the customer: email or show.",
+        },
+    )
 
     reason = forms.CharField(
         max_length=MAX_REASON_LENGTH,

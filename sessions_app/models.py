@@ -22,6 +22,9 @@ class AuditEvent(models.Model):
         PORTAL_SESSION_FAILED = "portal_session.failed"
         PORTAL_SESSION_RATE_LIMITED = "portal_session.rate_limited"
         PORTAL_SESSIONS_SWITCHED = "portal_sessions.switched"
+        PORTAL_LINK_EMAIL_REQUESTED = "portal_link.email_requested"
+        PORTAL_LINK_EMAILED = "portal_link.emailed"
+        PORTAL_LINK_EMAIL_FAILED = "portal_link.email_failed"
         AUDIT_VIEW = "audit.view"
         AUDIT_EXPORT = "audit.export"
         AUDIT_VERIFY = "audit.verify"
@@ -192,3 +195,28 @@ class OIDCIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sub} at {self.issuer}"
+
+
+class RedemptionToken(models.Model):
+    """An emailed single-use link to `/r/<token>/`: only the SHA-256 of its 256-bit token is kept.
+
+    Redeeming marks it used in the one conditional UPDATE that checks it (links/delivery.py).
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    customer_id = models.CharField(max_length=30)
+    subscription_ids = models.JSONField(default=list, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attempt = models.CharField(max_length=32, help_text="The audit log's attempt id of the emailing.")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(
+        null=True, blank=True, help_text="Redeemed, or invalidated by a failed send."
+    )
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        state = "used" if self.used_at else f"valid until {self.expires_at:%Y-%m-%d %H:%M}"
+        return f"emailed link for {self.customer_id} ({state})"

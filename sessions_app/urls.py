@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .views import audit, customers, portal
+from .views import audit, customers, portal, redeem
 
 
 class CustomerIdConverter:
@@ -33,6 +33,8 @@ urlpatterns = [
         portal.portal_session_create,
         name="portal_session_create",
     ),
+    # The only route reachable without signing in: the emailed single-use link.
+    path("r/<str:token>/", redeem.redeem, name="redeem"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),

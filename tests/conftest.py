@@ -18,6 +18,7 @@ from pytest_django import Settings
 from paddle_emulator import Emulator, EmulatorServer, serve
 from tests.support import harness
 from tests.support.audit_bypass import empty_audit_log
+from tests.support.mail import Mailbox
 from tests.support.personas import PASSWORD, TEST_API_KEY, make_user
 
 
@@ -191,3 +192,27 @@ def page(context: BrowserContext) -> Page:
     page = context.new_page()
     page.set_default_timeout(5000)
     return page
+
+
+# --- A real SMTP server on loopback, once per test session; emptied per test. -----------------
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[Mailbox]:
+    server = Mailbox()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: Mailbox, settings: Settings) -> Iterator[Mailbox]:
+    """The SMTP server, emptied, with the app sending through it (not Django's test outbox)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = smtp_server.host
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()

@@ -26,6 +26,8 @@ _TEST_ENV = {
     "PADDLE_API_KEY": "pdl_sdbx_apikey_01test000000000000000000000_TestTestTestTestTestTe_Tst",
     "PADDLE_API_BASE_URL": "http://127.0.0.1:9",  # replaced by the emulator fixture
     "LOG_FORMAT": "text",
+    "PUBLIC_BASE_URL": "http://testserver",
+    "EMAIL_URL": "smtp://127.0.0.1:9",  # replaced by the SMTP fixture
     # Static files come from the finders; WhiteNoise only wants the root to exist.
     "DJANGO_STATIC_ROOT": str(Path(tempfile.gettempdir()) / "portal-console-static"),
 }

@@ -104,3 +104,63 @@ class DependencyDown(LinkRefusal):
         )
         self.service = service
         self.code = f"{service}_unavailable"
+
+
+class RequesterMismatch(LinkRefusal):
+    """Links to be shown to the agent, but the requester is not the email on file: only email delivery."""
+
+    code = "requester_mismatch"
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The requester's email does not match the email on file, so the links cannot be shown to you. "
+            "Email them to the address on file instead. Nothing was created."
+        )
+
+
+class EmailOnFileUnusable(LinkRefusal):
+    """Email delivery was chosen but the customer's email on file is empty or malformed."""
+
+    code = "email_on_file_unusable"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The customer's email on file is empty or not a valid address, so nothing can be emailed. "
+            "Nothing was created; have the customer's email corrected in Paddle first."
+        )
+
+
+class EmailNotSent(LinkRefusal):
+    """The SMTP server did not take the email; its token was invalidated, so a retry sends a fresh one."""
+
+    code = "email_not_sent"
+    status = 503
+
+    def __init__(self, error_class: str) -> None:
+        super().__init__(
+            "The email could not be sent (the mail server did not answer in time or refused it). "
+            "Nothing usable was sent; start again from the customer page to retry."
+        )
+        self.error_class = error_class
+
+
+class LinkNoLongerWorks(LinkRefusal):
+    """An emailed link that is used, expired, unknown or malformed: the customer is not told which."""
+
+    code = "redemption_invalid"
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__("This link no longer works. Please ask support again.")
+
+
+class RedemptionRateLimited(LinkRefusal):
+    """Too many redemption attempts from one address."""
+
+    code = "redemption_rate_limited"
+    status = 429
+
+    def __init__(self) -> None:
+        super().__init__("Too many attempts from your network. Please wait a minute and try again.")

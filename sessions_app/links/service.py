@@ -7,9 +7,17 @@
 4. the agent's hourly and daily limits have room (counted here: a refusal above uses no quota);
    without the cache that counts them, nothing is created (`DependencyDown`, token unspent);
 5. Paddle still lists every ticked subscription as the customer's;
-6. the token is spent (once, across processes);
-then `portal_session.requested` is committed, Paddle is called once, and `created` or `failed`
-is committed; links are returned only once their `created` row is.
+6. the requester check: links are shown to the agent only when the requester's email matches the
+   email on file (links/requester.py); email delivery needs a usable email on file;
+7. the token is spent (once, across processes);
+then, to show the links, `portal_session.requested` is committed, Paddle is called once, and
+`created` or `failed` is committed; links are returned only once their `created` row is. To email
+them, a redemption token and `portal_link.email_requested` commit together, then the email is
+sent and `portal_link.emailed` (or `email_failed`, the token invalidated) is committed.
+`redeem` is the emailed link's entry point: per-IP limit, a usable token, the kill switch,
+ownership, then the token is claimed in one conditional UPDATE and the same requested → Paddle
+→ created/failed sequence runs, with channel `email`. Every row of one attempt carries its
+attempt id, channel and the requester check in `details`.
 The switch goes before the password so that nobody types one while links are off; the limit
 counts after the password so that a mistyped one costs nothing. Every refusal is audited here
 before its `LinkRefusal` is raised; Paddle's own failures are audited and re-raised as they are.
@@ -17,40 +25,72 @@ before its `LinkRefusal` is raised; Paddle's own failures are audited and re-rai
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from .. import audit
 from ..context import RequestContext
+from ..models import AuditEvent, RedemptionToken
 from ..paddle.config import get_client
 from ..paddle.errors import PaddleError
 from ..paddle.overview import fetch_customer_overview
 from ..paddle.types import Customer, PortalSession, Subscription
-from . import confirmation, kill_switch, limits
+from . import confirmation, delivery, kill_switch, limits, requester
+from .history import CUSTOMER_ACTOR
 from .refusals import (
     ConfirmationRefused,
     DependencyDown,
+    EmailNotSent,
+    EmailOnFileUnusable,
     ForeignSubscription,
     InvalidInput,
+    LinkNoLongerWorks,
     LinksSwitchedOff,
     NotRecorded,
     RateLimited,
+    RedemptionRateLimited,
+    RequesterMismatch,
     StepUpRequired,
 )
+from .requester import Delivery, RequesterCheck
 from .step_up import StepUpProof, is_fresh
+
+
+def _new_attempt_id() -> str:
+    return uuid.uuid4().hex
 
 
 @dataclass(frozen=True)
 class _Attempt:
-    """What every audit row of one attempt says about it."""
+    """What every audit row of one attempt says about it.
+
+    `requester_match` is None until the requester check has run (a refusal before it).
+    """
 
     customer_id: str
     subscription_ids: tuple[str, ...] = ()
     reason: str = ""
+    id: str = field(default_factory=_new_attempt_id)
+    channel: str = ""
+    requester_email: str = ""
+    requester_match: bool | None = None
+    actor_username: str = ""
+    # Known once Paddle has answered the ownership check; every row after it carries them.
     customer_email: str = ""
-    # Ties requested/created/failed of one attempt together on the audit detail page.
-    attempt_id: str = ""
+    customer_name: str = ""
+
+    def with_customer(self, customer: Customer) -> "_Attempt":
+        return replace(self, customer_email=customer.email, customer_name=customer.name or "")
+
+    def details(self) -> dict[str, object]:
+        details: dict[str, object] = {"attempt": self.id}
+        if self.channel:
+            details["channel"] = self.channel
+        if self.requester_email or self.requester_match is not None:
+            details.update(requester_email=self.requester_email, requester_match=self.requester_match)
+        return details
 
 
 @dataclass(frozen=True)
@@ -60,6 +100,38 @@ class Plan:
     customer: Customer
     subscriptions: tuple[Subscription, ...]
     confirmation_token: str
+    requester: RequesterCheck | None = None  # known when the requester email came with the ticks
+    delivery: Delivery = Delivery.EMAIL  # the preselected choice
+
+    @property
+    def deliveries(self) -> tuple[Delivery, ...]:
+        """The choices to offer: both until a requester is known to mismatch."""
+        return self.requester.deliveries if self.requester else (Delivery.EMAIL, Delivery.SHOW)
+
+    @property
+    def email_deliverable(self) -> bool:
+        return requester.is_deliverable(self.customer.email)
+
+    @property
+    def masked_email(self) -> str:
+        return requester.masked(self.customer.email)
+
+
+@dataclass(frozen=True)
+class EmailedLink:
+    """A redemption link sent to the email on file: what the agent is told."""
+
+    customer: Customer
+    masked_email: str
+    sent_at: datetime
+    expires_at: datetime
+
+    @property
+    def expires_label(self) -> str:
+        """ "tomorrow 14:02" (or today, or the date), in the console's time zone, UTC."""
+        days = (self.expires_at.date() - self.sent_at.date()).days
+        when = {0: "today", 1: "tomorrow"}.get(days)
+        return f"{when} {self.expires_at:%H:%M}" if when else f"{self.expires_at:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
@@ -71,8 +143,19 @@ class IssuedLinks:
     session: PortalSession
 
 
-def plan(*, context: RequestContext, customer_id: str, subscription_ids: Sequence[str]) -> Plan:
-    """The confirm page's data and its one-time token; refused while links are off. No side effect."""
+def plan(
+    *,
+    context: RequestContext,
+    customer_id: str,
+    subscription_ids: Sequence[str],
+    requester_email: str = "",
+    delivery: Delivery = Delivery.EMAIL,
+) -> Plan:
+    """The confirm page's data and its one-time token; refused while links are off. No side effect.
+
+    With a requester email (from the helpdesk link) the check is known already: a mismatch
+    offers, and preselects, only email delivery. `issue` decides again either way.
+    """
     user = context.user
     if user is None:
         raise ValueError("only a signed-in user can plan links")
@@ -82,12 +165,19 @@ def plan(*, context: RequestContext, customer_id: str, subscription_ids: Sequenc
     overview = fetch_customer_overview(customer_id)
     if overview.foreign(subscription_ids):
         raise ForeignSubscription
+    check = (
+        requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
+        if requester_email.strip()
+        else None
+    )
     return Plan(
         customer=overview.customer,
         subscriptions=overview.select(subscription_ids),
         confirmation_token=confirmation.issue(
             user=user, customer_id=customer_id, subscription_ids=subscription_ids
         ),
+        requester=check,
+        delivery=delivery if check is None or delivery in check.deliveries else Delivery.EMAIL,
     )
 
 
@@ -107,9 +197,17 @@ def issue(
     reason: str,
     confirmation_token: str,
     step_up: StepUpProof,
-) -> IssuedLinks:
-    """Apply every rule (see the module docstring), then create the session and return its links."""
-    attempt = _Attempt(customer_id, tuple(subscription_ids), reason)
+    requester_email: str,
+    delivery: Delivery = Delivery.EMAIL,
+) -> IssuedLinks | EmailedLink:
+    """Apply every rule (see the module docstring), then show the links or email a redemption link."""
+    attempt = _Attempt(
+        customer_id,
+        tuple(subscription_ids),
+        reason,
+        channel=delivery.value,
+        requester_email=requester_email.strip(),
+    )
     try:
         confirmed = confirmation.verify(
             confirmation_token, user=context.actor, customer_id=customer_id, subscription_ids=subscription_ids
@@ -152,9 +250,17 @@ def issue(
         # Nothing was asked of Paddle yet (no `requested`), but the failed attempt is audited.
         _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
         raise
+    check = requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
+    attempt = replace(attempt.with_customer(overview.customer), requester_match=check.matches)
     if overview.foreign(subscription_ids):
         _audit_refusal(context, attempt, error_code=ForeignSubscription.code)
         raise ForeignSubscription
+    if delivery not in check.deliveries:
+        _audit_refusal(context, attempt, error_code=RequesterMismatch.code)
+        raise RequesterMismatch
+    if delivery is Delivery.EMAIL and not requester.is_deliverable(overview.customer.email):
+        _audit_refusal(context, attempt, error_code=EmailOnFileUnusable.code)
+        raise EmailOnFileUnusable
 
     try:
         confirmation.spend(confirmed)
@@ -162,15 +268,143 @@ def issue(
         _audit_refusal(context, attempt, error_code=exc.code)
         raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
 
+    if delivery is Delivery.EMAIL:
+        return _email_link(context, attempt, customer=overview.customer)
     session = _create_session(context, attempt, customer=overview.customer)
     return IssuedLinks(
         customer=overview.customer, subscriptions=overview.select(subscription_ids), session=session
     )
 
 
+def redeem(*, context: RequestContext, token: str) -> IssuedLinks:
+    """The customer's click on an emailed link: every rule again, then the links, once per token.
+
+    A used, expired, unknown or malformed token is one refusal (LinkNoLongerWorks), audited
+    when the token is known; the token is claimed only after the kill switch and ownership
+    checks, so a refusal there leaves it usable for a later click.
+    """
+    if not delivery.redemption_allowed(context.client_ip):
+        raise RedemptionRateLimited
+    row = delivery.usable(token)
+    if row is None:
+        stale = delivery.known(token)
+        if stale is not None:
+            _audit_refusal(context, _emailed_attempt(stale), error_code=LinkNoLongerWorks.code)
+        raise LinkNoLongerWorks
+    attempt = _emailed_attempt(row)
+
+    disabled_by = kill_switch.disabled_by()
+    if disabled_by:
+        details = {"disabled_by": disabled_by}
+        _audit_refusal(context, attempt, error_code=LinksSwitchedOff.code, details=details)
+        raise LinksSwitchedOff(disabled_by)
+
+    try:
+        overview = fetch_customer_overview(row.customer_id)
+    except PaddleError as exc:
+        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
+        raise
+    attempt = attempt.with_customer(overview.customer)
+    if overview.foreign(attempt.subscription_ids):
+        _audit_refusal(context, attempt, error_code=ForeignSubscription.code)
+        raise ForeignSubscription
+
+    if not delivery.claim(token):  # a concurrent click claimed it since it was read
+        _audit_refusal(context, attempt, error_code=LinkNoLongerWorks.code)
+        raise LinkNoLongerWorks
+    session = _create_session(context, attempt, customer=overview.customer)
+    return IssuedLinks(
+        customer=overview.customer, subscriptions=overview.select(attempt.subscription_ids), session=session
+    )
+
+
+def _emailed_attempt(row: RedemptionToken) -> _Attempt:
+    """The attempt that emailed this token, continued by its redemption (same id, reason, check)."""
+    emailed = (
+        AuditEvent.objects.filter(
+            action=audit.Action.PORTAL_LINK_EMAIL_REQUESTED,
+            customer_id=row.customer_id,
+            details__attempt=row.attempt,
+        )
+        .only("reason", "details")
+        .first()
+    )
+    details = emailed.details if emailed is not None and isinstance(emailed.details, dict) else {}
+    match = details.get("requester_match")
+    return _Attempt(
+        row.customer_id,
+        tuple(str(s) for s in row.subscription_ids),
+        emailed.reason if emailed is not None else "",
+        id=row.attempt,
+        channel=Delivery.EMAIL.value,
+        requester_email=str(details.get("requester_email", "")),
+        requester_match=match if isinstance(match, bool) else None,
+        actor_username=CUSTOMER_ACTOR,
+    )
+
+
+def _email_link(context: RequestContext, attempt: _Attempt, *, customer: Customer) -> EmailedLink:
+    """Store the token with its audit row (one commit), then send; a failed send invalidates it."""
+    attempt = attempt.with_customer(customer)
+    user = context.user
+    if user is None:
+        raise ValueError("only a signed-in user can email links")
+    try:
+        with transaction.atomic():
+            token, row = delivery.create_token(
+                issued_by=user,
+                customer_id=customer.id,
+                subscription_ids=attempt.subscription_ids,
+                attempt=attempt.id,
+            )
+            _record(
+                context,
+                attempt,
+                action=audit.Action.PORTAL_LINK_EMAIL_REQUESTED,
+                outcome=audit.Outcome.SUCCESS,
+                details={"expires_at": row.expires_at.isoformat()},
+                with_change=True,
+            )
+    except DatabaseError as exc:
+        raise NotRecorded(links_created=False) from exc
+
+    # After the commit: a crash from here on leaves a recorded token, never an unrecorded email.
+    try:
+        delivery.send(token=token, customer=customer, expires_at=row.expires_at)
+    except delivery.SendFailed as exc:
+        delivery.invalidate(row)  # whatever the server may still deliver opens nothing
+        _append(
+            context,
+            attempt,
+            links_created=False,
+            action=audit.Action.PORTAL_LINK_EMAIL_FAILED,
+            outcome=audit.Outcome.FAILURE,
+            error_code=exc.error_class,
+        )
+        raise EmailNotSent(exc.error_class) from None
+    sent_at = datetime.now(tz=row.expires_at.tzinfo)
+    try:
+        _append(
+            context,
+            attempt,
+            links_created=False,
+            action=audit.Action.PORTAL_LINK_EMAILED,
+            outcome=audit.Outcome.SUCCESS,
+        )
+    except NotRecorded:
+        delivery.invalidate(row)  # fail closed: an unrecorded delivery must not open anything
+        raise
+    return EmailedLink(
+        customer=customer,
+        masked_email=requester.masked(customer.email),
+        sent_at=sent_at,
+        expires_at=row.expires_at,
+    )
+
+
 def _create_session(context: RequestContext, attempt: _Attempt, *, customer: Customer) -> PortalSession:
     """Audit the request, call Paddle once, audit the result; the session is returned only once recorded."""
-    attempt = replace(attempt, customer_email=customer.email, attempt_id=uuid.uuid4().hex)
+    attempt = attempt.with_customer(customer)
     _append(
         context,
         attempt,
@@ -250,18 +484,46 @@ def _append(
 ) -> None:
     """Append an attempt's row; if the database refuses it, no links may be shown (NotRecorded)."""
     try:
-        audit.record(
+        _record(
+            context,
+            attempt,
             action=action,
             outcome=outcome,
-            context=context,
-            customer_id=attempt.customer_id,
-            customer_email=attempt.customer_email,
-            subscription_ids=attempt.subscription_ids,
-            reason=attempt.reason,
             paddle_session_id=paddle_session_id,
             paddle_request_id=paddle_request_id,
             error_code=error_code,
-            details={**({"attempt": attempt.attempt_id} if attempt.attempt_id else {}), **(details or {})},
+            details=details,
         )
     except DatabaseError as exc:
         raise NotRecorded(links_created=links_created) from exc
+
+
+def _record(
+    context: RequestContext,
+    attempt: _Attempt,
+    *,
+    action: str,
+    outcome: str,
+    paddle_session_id: str = "",
+    paddle_request_id: str = "",
+    error_code: str = "",
+    details: Mapping[str, object] | None = None,
+    with_change: bool = False,
+) -> None:
+    """One audit row of `attempt`: its id, channel and requester check ride in `details`."""
+    audit.record(
+        action=action,
+        outcome=outcome,
+        context=context,
+        actor_username=attempt.actor_username,
+        customer_id=attempt.customer_id,
+        customer_email=attempt.customer_email,
+        customer_name=attempt.customer_name,
+        subscription_ids=attempt.subscription_ids,
+        reason=attempt.reason,
+        paddle_session_id=paddle_session_id,
+        paddle_request_id=paddle_request_id,
+        error_code=error_code,
+        details={**attempt.details(), **(details or {})},
+        with_change=with_change,
+    )

@@ -1,5 +1,7 @@
 """Finding a customer and showing their subscriptions."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -9,8 +11,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..context import context_of
 from ..customers import search_customers, view_customer
-from ..forms import MAX_SUBSCRIPTIONS, SearchForm
-from ..links import kill_switch
+from ..forms import MAX_SUBSCRIPTIONS, HelpdeskForm, SearchForm
+from ..links import history, kill_switch
 from ..paddle.errors import PaddleError
 from ..permissions import role_required
 from ..read_limits import read_limited
@@ -40,7 +42,15 @@ def customer_search(request: ConsoleRequest) -> HttpResponse:
         except PaddleError as exc:
             return paddle_error_response(request, exc, fragment=bool(request.htmx))
     template = "partials/_customer_results.html" if request.htmx else "customers/search.html"
-    return render(request, template, {"form": form, "customers": customers}, status=status)
+    helpdesk, helpdesk_errors = _helpdesk(request)
+    context = {
+        "form": form,
+        "customers": customers,
+        "helpdesk": helpdesk,
+        "helpdesk_errors": helpdesk_errors,
+        "helpdesk_query": f"?{urlencode(helpdesk)}" if helpdesk else "",
+    }
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -54,10 +64,24 @@ def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
         overview = view_customer(context=context_of(request), customer_id=customer_id)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
+    helpdesk, helpdesk_errors = _helpdesk(request)
     context = {
         "customer": overview.customer,
         "subscriptions": overview.subscriptions,
         "max_subscriptions": MAX_SUBSCRIPTIONS,
         "kill_switch_by": kill_switch.disabled_by(),
+        "helpdesk": helpdesk,
+        "helpdesk_errors": helpdesk_errors,
+        "history": history.link_history(customer_id),
     }
     return render(request, "customers/detail.html", context)
+
+
+def _helpdesk(request: ConsoleRequest) -> tuple[dict[str, str], list[str]]:
+    """The helpdesk link's valid prefills (`ticket`, `requester`) and messages for the invalid ones."""
+    form = HelpdeskForm(request.GET)
+    form.is_valid()
+    prefills = {
+        name: form.cleaned_data[name] for name in ("ticket", "requester") if form.cleaned_data.get(name)
+    }
+    return prefills, [str(message) for errors in form.errors.values() for message in errors]

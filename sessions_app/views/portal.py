@@ -15,9 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..accounts import step_up
 from ..context import context_of
-from ..forms import MAX_REASON_LENGTH, PortalSessionForm, SubscriptionSelectionForm
-from ..links import service
+from ..forms import MAX_REASON_LENGTH, ConfirmForm, PortalSessionForm
+from ..links import history, service
 from ..links.refusals import InvalidInput, LinkRefusal
+from ..links.requester import MAX_EMAIL_LENGTH, Delivery
 from ..paddle.errors import PaddleError
 from ..paddle.types import Subscription, SubscriptionLinks
 from ..permissions import role_required
@@ -53,28 +54,69 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
 
     POST from the customer page's ticks; GET with the same fields when coming back from a step-up.
     """
-    form = SubscriptionSelectionForm(request.POST if request.method == "POST" else request.GET)
-    if not form.is_valid():
+    data = request.POST if request.method == "POST" else request.GET
+    form = ConfirmForm(data)
+    form.is_valid()
+    if "subscription_ids" in form.errors:
         return refusal_response(request, customer_id, InvalidInput(_messages(form)))
+    # A bad prefill (from the helpdesk link) is shown on the page for the agent to correct.
+    requester_email = form.cleaned_data.get("requester_email") or ""
+    return _confirm_page(
+        request,
+        customer_id,
+        subscription_ids=form.cleaned_data["subscription_ids"],
+        requester_email=requester_email,
+        reason=form.cleaned_data.get("ticket") or "",
+        errors=_messages(form),
+        raw_requester=data.get("requester_email", "")[: MAX_EMAIL_LENGTH + 1],
+    )
+
+
+def _confirm_page(
+    request: ConsoleRequest,
+    customer_id: str,
+    *,
+    subscription_ids: list[str],
+    requester_email: str,
+    reason: str,
+    errors: list[str],
+    raw_requester: str,
+    delivery: Delivery = Delivery.EMAIL,
+    status: int = 200,
+) -> HttpResponse:
     try:
         plan = service.plan(
             context=context_of(request),
             customer_id=customer_id,
-            subscription_ids=form.cleaned_data["subscription_ids"],
+            subscription_ids=subscription_ids,
+            requester_email=requester_email,
+            delivery=delivery,
         )
     except LinkRefusal as refusal:
         return refusal_response(request, customer_id, refusal)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
-    ticked = [subscription.id for subscription in plan.subscriptions]
     context = {
         "plan": plan,
         "customer": plan.customer,
+        "errors": errors,
+        "requester_email": requester_email or raw_requester,
+        "reason": reason,
+        "history": history.link_history(customer_id),
         "max_reason_length": MAX_REASON_LENGTH,
+        "max_email_length": MAX_EMAIL_LENGTH,
         "token_minutes": settings.CONFIRMATION_TOKEN_SECONDS // 60,
-        **step_up.field_context(request, return_to=confirm_url(customer_id, ticked)),
+        **step_up.field_context(
+            request,
+            return_to=confirm_url(
+                customer_id,
+                [subscription.id for subscription in plan.subscriptions],
+                requester_email=requester_email,
+                ticket=reason,
+            ),
+        ),
     }
-    return render(request, "portal/confirm.html", context)
+    return render(request, "portal/confirm.html", context, status=status)
 
 
 @login_required
@@ -90,6 +132,18 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
         refusal = service.refuse_invalid_input(
             context=context, customer_id=customer_id, problems=_messages(form)
         )
+        if set(form.errors) <= {"requester_email", "delivery"}:
+            # Only the requester or the delivery is wrong: the confirm page again, with the message.
+            return _confirm_page(
+                request,
+                customer_id,
+                subscription_ids=form.cleaned_data["subscription_ids"],
+                requester_email="",
+                reason=form.cleaned_data["reason"],
+                errors=refusal.problems,
+                raw_requester=request.POST.get("requester_email", "")[: MAX_EMAIL_LENGTH + 1],
+                status=refusal.status,
+            )
         return refusal_response(request, customer_id, refusal)
     try:
         issued = service.issue(
@@ -99,11 +153,15 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
             reason=form.cleaned_data["reason"],
             confirmation_token=form.cleaned_data["confirmation_token"],
             step_up=step_up.PasswordProof(request, request.POST, customer_id=customer_id),
+            requester_email=form.cleaned_data["requester_email"],
+            delivery=form.cleaned_data["delivery"],
         )
     except LinkRefusal as refusal:
         return refusal_response(request, customer_id, refusal)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
+    if isinstance(issued, service.EmailedLink):
+        return render(request, "portal/emailed.html", {"emailed": issued, "customer": issued.customer})
     context_data = {
         "issued": issued,
         "customer": issued.customer,

@@ -65,8 +65,13 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     return response
 
 
-def confirm_url(customer_id: str, subscription_ids: Sequence[str]) -> str:
+def confirm_url(
+    customer_id: str, subscription_ids: Sequence[str], *, requester_email: str = "", ticket: str = ""
+) -> str:
     """The confirm page as a GET with these ticks: where a step-up at the identity provider comes back to."""
     path = reverse("sessions_app:portal_session_confirm", args=[customer_id])
-    ticks = [("subscription_ids", s) for s in subscription_ids]
-    return f"{path}?{urlencode(ticks)}" if ticks else path
+    fields = [("subscription_ids", s) for s in subscription_ids]
+    fields += [
+        (name, value) for name, value in (("requester_email", requester_email), ("ticket", ticket)) if value
+    ]
+    return f"{path}?{urlencode(fields)}" if fields else path

@@ -2,7 +2,7 @@
 
 import pytest
 from django.test import Client
-from pytest_django.fixtures import Settings as Settings
+from pytest_django import Settings
 
 from sessions_app.audit.chain import verify_chain
 from sessions_app.models import AuditEvent

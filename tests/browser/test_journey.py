@@ -26,12 +26,19 @@ def fail_on_dialog(page: Page) -> None:
     page.on("dialog", fail)
 
 
+def fill_confirm(page: Page, reason: str) -> None:
+    """The confirm page: a reason, the email on file as the requester (a match), links shown."""
+    page.fill("#reason", reason)
+    page.fill("#requester_email", page.locator("#email-on-file").inner_text())
+    page.check("input[name=delivery][value=show]")
+
+
 def create_overview_link(page: Page, base_url: str, customer_id: str) -> None:
     """Sign in and create a customer's overview link through the pages; it is shown."""
     sign_in(page, base_url)
     page.goto(f"{base_url}/customers/{customer_id}/")
     page.click("text=Continue with the overview link only")
-    page.fill("#reason", "TICKET-5")
+    fill_confirm(page, "TICKET-5")
     page.click("text=Create links")
     expect(page.locator(PORTAL_LINKS)).to_have_count(1)
 
@@ -60,7 +67,7 @@ def test_an_agent_signs_in_searches_ticks_confirms_and_gets_links_once(
     page.click("text=Continue")
 
     expect(page.locator("h1")).to_contain_text("Create portal links for Avery Quinn?")
-    page.fill("#reason", "TICKET-4711")
+    fill_confirm(page, "TICKET-4711")
     page.click("text=Create links")
 
     expect(page.locator("h1")).to_contain_text("Portal links for Avery Quinn")
@@ -139,7 +146,7 @@ def test_the_plain_forms_work_without_javascript(
         page.click(f"a[href='/customers/{customer_id}/']")
         page.locator("input[name=subscription_ids]").first.check()
         page.click("text=Continue")
-        page.fill("#reason", "TICKET-2")
+        fill_confirm(page, "TICKET-2")
         page.click("text=Create links")
         expect(page.locator(PORTAL_LINKS)).to_have_count(4)
         expect(page.locator("button[data-copy]").first).to_be_hidden()  # copying needs the script
@@ -163,7 +170,7 @@ def test_a_customer_name_with_html_is_shown_as_text_never_run(
     page.click("text=Continue")
     expect(page.locator("h1")).to_have_text(f"Create portal links for {name}?")
     reason = "<script>alert(2)</script> TICKET-3"
-    page.fill("#reason", reason)
+    fill_confirm(page, reason)
     page.click("text=Create links")
     expect(page.locator("h1")).to_have_text(f"Portal links for {name}")
     # The agent's own reason, with markup, in the audit log's list and on the event's page.

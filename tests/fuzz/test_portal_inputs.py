@@ -101,7 +101,15 @@ def test_any_ticks_with_a_made_up_token_create_nothing(
 ) -> None:
     emulator.reset()
     events = _portal_events()
-    response = create(agent_client, customer_id, _ticked(ticks, owned), token=token, reason="TICKET-1")
+    requester = emulator.customer(customer_id)["email"]
+    response = create(
+        agent_client,
+        customer_id,
+        _ticked(ticks, owned),
+        token=token,
+        reason="TICKET-1",
+        requester_email=requester,
+    )
     assert 400 <= response.status_code < 500
     assert emulator.requests == []
     # The refusal itself is audited, and nothing else is.
@@ -132,7 +140,8 @@ def test_an_altered_token_creates_nothing(
     emulator.reset()
     token = confirm(agent_client, customer_id, subscription_ids)
     altered = _edited(token, edit)
-    response = create(agent_client, customer_id, subscription_ids, token=altered)
+    requester = emulator.customer(customer_id)["email"]
+    response = create(agent_client, customer_id, subscription_ids, token=altered, requester_email=requester)
     if altered.strip() == token:  # an edit that changed nothing but surrounding blanks
         assert response.status_code == 200
         assert len(paddle_posts(emulator)) == 1

@@ -145,6 +145,42 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
         "control characters",
     ),
     (
+        "malformed requester email",
+        lambda owned, token, em: {
+            "subscription_ids": owned,
+            "confirmation_token": token,
+            "requester_email": "avery at example",
+        },
+        400,
+        "not a valid email address",
+    ),
+    (
+        "255-character requester email",
+        lambda owned, token, em: {
+            "subscription_ids": owned,
+            "confirmation_token": token,
+            "requester_email": "a" * 243 + "@example.com",
+        },
+        400,
+        "at most 254 characters",
+    ),
+    (
+        "missing requester email",
+        lambda owned, token, em: {
+            "subscription_ids": owned,
+            "confirmation_token": token,
+            "requester_email": "",
+        },
+        400,
+        "Enter the requester&#x27;s email",
+    ),
+    (
+        "unknown delivery",
+        lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": token, "delivery": "fax"},
+        400,
+        "Choose how the links reach the customer",
+    ),
+    (
         "missing token",
         lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": ""},
         400,
@@ -189,7 +225,8 @@ def test_a_bad_submission_is_refused_with_a_message_and_no_paddle_write(
     message: str,
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-    data = {"reason": "TICKET-42", **build(subscription_ids, token, emulator)}
+    matching = {"requester_email": emulator.customer(customer_id)["email"], "delivery": "show"}
+    data = {"reason": "TICKET-42", **matching, **build(subscription_ids, token, emulator)}
     response = agent_client.post(f"/customers/{customer_id}/portal-session/", data)
     assert_refused(response, status, message, emulator)
     assert portal_links(response.content.decode()) == []

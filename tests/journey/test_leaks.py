@@ -14,6 +14,7 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from tests.support.journey import confirm, create, portal_links
+from tests.support.mail import Mailbox
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +105,44 @@ def test_the_journey_leaves_no_link_or_token_anywhere(
         for text in texts:
             for needle in needles:
                 assert needle not in text, f"{needle[:30]}… found in the {place}"
+
+
+def test_the_email_journey_leaves_no_redemption_token_or_portal_link_anywhere(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    debug_logs: list[str],
+    mailbox: Mailbox,
+) -> None:
+    token = confirm(agent_client, customer_id, subscription_ids)
+    assert (
+        create(agent_client, customer_id, subscription_ids, token=token, delivery="email").status_code == 200
+    )
+    [message] = mailbox.messages
+    url = message.redemption_url
+    redemption_token = url.rstrip("/").rsplit("/", 1)[1]
+    customer = Client()
+    customer.get(url)  # the scanner's (and then the customer's) GET
+    html = customer.post(url).content.decode()
+    customer.post(url)  # a second click
+
+    links = portal_links(html)
+    assert links
+    needles = {*links, *set(TOKEN_RE.findall(html)), "pga_", redemption_token}
+    smtp = [received.raw.decode() for received in mailbox.messages]
+    places = {
+        "database": list(_database_text()),
+        "cache": list(_cache_text()),
+        "session": list(_session_text()),
+        "logs": debug_logs,
+        "smtp": smtp,
+    }
+    assert debug_logs
+    for place, texts in places.items():
+        for text in texts:
+            for needle in needles - ({redemption_token} if place == "smtp" else set()):
+                assert needle not in text, f"{needle[:30]}… found in the {place}"
+    # The email holds the redemption link (fine) and never a Paddle URL.
+    assert all("/portal/" not in text and "pga_" not in text for text in smtp)
+    assert any(redemption_token in text for text in smtp)

@@ -21,6 +21,7 @@ from sessions_app.accounts import step_up
 from sessions_app.context import RequestContext
 from sessions_app.links import confirmation, service
 from sessions_app.links.refusals import LinkRefusal
+from sessions_app.links.requester import Delivery
 from sessions_app.models import AuditEvent
 from tests.support.journey import create, paddle_posts
 
@@ -28,8 +29,14 @@ pytestmark = pytest.mark.django_db
 
 REASON = "TICKET-7"
 # Details that differ between two runs of the same refusal.
-_VOLATILE_DETAILS = {"resets_at"}
+_VOLATILE_DETAILS = {"resets_at", "attempt"}
+REQUESTER = "requester@example.com"
+# The requester check's fields on every row of an attempt: its outcome is unknown (None) on a
+# refusal before the customer was fetched, known after it.
+BEFORE_CHECK = {"channel": "show", "requester_email": REQUESTER, "requester_match": None}
+AFTER_MISMATCH = BEFORE_CHECK | {"requester_match": False}
 QUOTA_DETAILS = {"window": "hour", "limit": 0}
+SWITCH_DETAILS = {"disabled_by": "setting"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ CASES = {
     "switched off": Case(
         503,
         lambda ids: [
-            ("portal_session.failed", "denied", "disabled", ids, REASON, {"disabled_by": "setting"})
+            ("portal_session.failed", "denied", "disabled", ids, REASON, BEFORE_CHECK | SWITCH_DETAILS)
         ],
         _switch_off,
     ),
@@ -74,7 +81,7 @@ CASES = {
                 "rate_limited",
                 ids,
                 REASON,
-                {"window": "hour", "limit": 0},
+                BEFORE_CHECK | QUOTA_DETAILS,
             )
         ],
         _use_up_quota,
@@ -86,12 +93,14 @@ CASES = {
     ),
     "spent token": Case(
         409,
-        lambda ids: [("portal_session.failed", "denied", "confirmation_spent", ids, REASON, {})],
+        lambda ids: [("portal_session.failed", "denied", "confirmation_spent", ids, REASON, BEFORE_CHECK)],
         _spend,
     ),
     "foreign subscription": Case(
         400,
-        lambda ids: [("portal_session.failed", "denied", "foreign_subscription", ids, REASON, {})],
+        lambda ids: [
+            ("portal_session.failed", "denied", "foreign_subscription", ids, REASON, AFTER_MISMATCH)
+        ],
         _nothing,
     ),
 }
@@ -132,6 +141,8 @@ def _through_service(agent: User, customer_id: str, ids: list[str], token: str, 
             reason=REASON,
             confirmation_token=token,
             step_up=_proof(agent, stale=stale, customer_id=customer_id),
+            requester_email=REQUESTER,
+            delivery=Delivery.SHOW,
         )
     return refused.value.status
 
@@ -143,7 +154,7 @@ def _through_view(agent: User, customer_id: str, ids: list[str], token: str, *, 
         session = client.session
         session[step_up.SESSION_KEY] -= 16 * 60
         session.save()
-    return create(client, customer_id, ids, token=token, reason=REASON).status_code
+    return create(client, customer_id, ids, token=token, reason=REASON, requester_email=REQUESTER).status_code
 
 
 @pytest.mark.parametrize("entry", [_through_service, _through_view], ids=["service", "view"])

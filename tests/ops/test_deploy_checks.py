@@ -23,7 +23,8 @@ def test_deploy_check_passes_without_a_single_warning(prod_env: dict[str, str]) 
 
 
 @pytest.mark.parametrize(
-    "variable", ["DJANGO_SECRET_KEY", "AUDIT_CHAIN_KEY", "DJANGO_ALLOWED_HOSTS", "PADDLE_API_KEY"]
+    "variable",
+    ["DJANGO_SECRET_KEY", "AUDIT_CHAIN_KEY", "DJANGO_ALLOWED_HOSTS", "PADDLE_API_KEY", "PUBLIC_BASE_URL"],
 )
 def test_start_up_stops_with_a_message_naming_a_missing_variable(
     prod_env: dict[str, str], variable: str

@@ -9,7 +9,7 @@ minute add at most 20 rows, and at most 2 when they all try one username.
 import pytest
 from django.test import Client
 from django.urls import reverse
-from pytest_django.fixtures import Settings as Settings
+from pytest_django import Settings
 
 from sessions_app.models import AuditEvent
 

@@ -122,6 +122,7 @@ def test_one_confirmation_sent_to_both_processes_at_once_creates_links_once(
     second_tab.http.cookies.update(agent.http.cookies)
     customer_id, subscription_ids = example(deployment_emulator)
     token = confirmation_token(agent.confirm(deployment.a, customer_id, subscription_ids))
+    second_tab.email_on_file.update(agent.email_on_file)  # the same confirm page, in both tabs
     together = threading.Barrier(2)
 
     def submit(browser: Agent, base_url: str) -> int:

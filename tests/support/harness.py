@@ -7,6 +7,7 @@ a requests.Session that signs in through the login form and walks search, custom
 create.
 """
 
+import html
 import os
 import re
 import runpy
@@ -29,6 +30,7 @@ API_KEY = "pdl_sdbx_apikey_01bench00000000000000000000_BenchBenchBenchBenchBe_Bc
 PASSWORD = "correct horse battery staple"
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
 PORTAL_LINK_RE = re.compile(r'href="(https?://[^"]*/portal/[^"]*)"')
+EMAIL_ON_FILE_RE = re.compile(r'<span id="email-on-file">([^<]*)</span>')
 START_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 30.0
 
@@ -58,6 +60,7 @@ def production_base_env() -> dict[str, str]:
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        "PUBLIC_BASE_URL": "https://console.example.com",
     }
 
 
@@ -272,6 +275,7 @@ class Agent:
         self.password = password
         self.http = requests.Session()
         self.http.trust_env = False
+        self.email_on_file: dict[str, str] = {}  # customer id -> as its last confirm page showed it
 
     def sign_in(self, base_url: str) -> requests.Response:
         """Sign in (which also counts as the step-up proof); 302 on success."""
@@ -288,7 +292,11 @@ class Agent:
 
     def confirm(self, base_url: str, customer_id: str, subscription_ids: Sequence[str]) -> requests.Response:
         url = f"{base_url}/customers/{customer_id}/portal-session/confirm/"
-        return self._post(url, {"subscription_ids": list(subscription_ids)})
+        response = self._post(url, {"subscription_ids": list(subscription_ids)})
+        on_file = EMAIL_ON_FILE_RE.search(response.text)
+        if on_file is not None:
+            self.email_on_file[customer_id] = html.unescape(on_file.group(1))
+        return response
 
     def create(
         self,
@@ -298,8 +306,19 @@ class Agent:
         *,
         token: str,
         reason: str = "TICKET-42",
+        requester_email: str | None = None,
+        delivery: str = "show",
     ) -> requests.Response:
-        data = {"subscription_ids": list(subscription_ids), "reason": reason, "confirmation_token": token}
+        """Submit a confirm page; the requester is the email on file it showed unless one is given."""
+        data = {
+            "subscription_ids": list(subscription_ids),
+            "reason": reason,
+            "confirmation_token": token,
+            "requester_email": self.email_on_file.get(customer_id, "")
+            if requester_email is None
+            else requester_email,
+            "delivery": delivery,
+        }
         return self._post(f"{base_url}/customers/{customer_id}/portal-session/", data)
 
     def _post(self, url: str, data: Mapping[str, object]) -> requests.Response:

@@ -1,6 +1,7 @@
 """Steps of the agent's journey shared by test packages: confirm, create, read the links page,
 age the last password proof."""
 
+import html
 import re
 from collections.abc import Sequence
 
@@ -14,6 +15,10 @@ from tests.support.responses import ClientResponse
 
 TOKEN_RE = re.compile(r'name="confirmation_token" value="([^"]+)"')
 PORTAL_LINK_RE = re.compile(r'href="(https?://[^"]*/portal/[^"]*)"')
+EMAIL_ON_FILE_RE = re.compile(r'<span id="email-on-file">([^<]*)</span>')
+# The email on file each handed-out token's confirm page showed: `create` sends it as the
+# requester's by default (a matching requester), so journeys keep their meaning.
+_EMAIL_ON_FILE: dict[str, str] = {}
 
 
 def paddle_posts(emulator: Emulator) -> list[RecordedRequest]:
@@ -30,8 +35,12 @@ def confirm_page(client: Client, customer_id: str, subscription_ids: Sequence[st
 def token_of(page: ClientResponse) -> str:
     """The one-time token a confirm page hands out."""
     assert page.status_code == 200, page.content
-    match = TOKEN_RE.search(page.content.decode())
+    text = page.content.decode()
+    match = TOKEN_RE.search(text)
     assert match is not None
+    on_file = EMAIL_ON_FILE_RE.search(text)
+    if on_file is not None:
+        _EMAIL_ON_FILE[match.group(1)] = html.unescape(on_file.group(1))
     return match.group(1)
 
 
@@ -48,9 +57,22 @@ def create(
     token: str,
     reason: str = "TICKET-42",
     password: str | None = None,
+    requester_email: str | None = None,
+    delivery: str = "show",
 ) -> ClientResponse:
-    """Submit the confirm page: its ticks, a reason, the token and (for a step-up) a password."""
-    data = {"subscription_ids": list(subscription_ids), "reason": reason, "confirmation_token": token}
+    """Submit the confirm page: its ticks, a reason, the token and (for a step-up) a password.
+
+    The requester is the email on file the token's confirm page showed unless one is given.
+    """
+    if requester_email is None:
+        requester_email = _EMAIL_ON_FILE.get(token, "")
+    data = {
+        "subscription_ids": list(subscription_ids),
+        "reason": reason,
+        "confirmation_token": token,
+        "requester_email": requester_email,
+        "delivery": delivery,
+    }
     if password is not None:
         data["password"] = password
     return client.post(f"/customers/{customer_id}/portal-session/", data)
