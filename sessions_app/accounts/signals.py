@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from .. import audit
 from ..context import context_for
+from ..dependencies import CACHE_ERRORS, log_skipped
 from .oidc import BACKEND_PATH, sub_of
 
 USERNAME_MAX = 150
@@ -58,6 +59,20 @@ def _cache_key(kind: str, username: str, request: HttpRequest | None, *, subject
     return f"{_CACHE_PREFIX}:{kind}:{digest}"
 
 
+def _first_in_window(
+    action: str, username: str, request: HttpRequest | None, *, once_for: str | None, window: int
+) -> bool:
+    """Count this problem; whether it is the first of its kind in this window (then it is written)."""
+    key = _cache_key(action, username, request, subject=once_for)
+    count_key = f"{_CACHE_PREFIX}:count:{key}"
+    if not cache.add(count_key, 1, timeout=window * 2):
+        try:
+            cache.incr(count_key)
+        except ValueError:
+            cache.add(count_key, 1, timeout=window * 2)
+    return bool(cache.add(key, 1, timeout=window))
+
+
 def record_sign_in_problem(
     *,
     action: str,
@@ -72,19 +87,17 @@ def record_sign_in_problem(
     True if written. A lockout is audited once per what it locks (an address, a username, or both).
     """
     window = lockout_window_seconds()
-    key = _cache_key(action, username, request, subject=once_for)
-    count_key = f"{_CACHE_PREFIX}:count:{key}"
-    if not cache.add(count_key, 1, timeout=window * 2):
-        try:
-            cache.incr(count_key)
-        except ValueError:
-            cache.add(count_key, 1, timeout=window * 2)
-    if not cache.add(key, 1, timeout=window):
-        return False
-    failures_key = f"{_CACHE_PREFIX}:count:{_cache_key(audit.Action.AUTH_LOGIN_FAILED, username, request)}"
     details = {**(details or {}), "once_per_seconds": window}
-    if action == audit.Action.AUTH_LOCKED_OUT:
-        details["failures_counted"] = cache.get(failures_key, 0)
+    try:
+        if not _first_in_window(action, username, request, once_for=once_for, window=window):
+            return False
+        if action == audit.Action.AUTH_LOCKED_OUT:
+            failures = _cache_key(audit.Action.AUTH_LOGIN_FAILED, username, request)
+            details["failures_counted"] = cache.get(f"{_CACHE_PREFIX}:count:{failures}", 0)
+    except CACHE_ERRORS as exc:
+        # Without the cache every problem is written: the record matters more than its volume.
+        log_skipped("cache", "the once-per-window sign-in audit", exc)
+        details = {**details, "once_per_seconds": 0}
     audit.record(
         action=action,
         outcome=outcome,

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ..client_ip import client_ip
+from ..dependencies import CACHE_ERRORS, log_skipped
 from .signals import keyed_hash
 
 logger = logging.getLogger(__name__)
@@ -30,12 +31,17 @@ def allow_sign_in_post(request: HttpRequest) -> int:
     window = int(now // WINDOW_SECONDS)
     ip = client_ip(request) or "-"
     key = f"signin-throttle:{keyed_hash(ip)[:32]}:{window}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS * 2)
-        count = 1
+        cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=WINDOW_SECONDS * 2)
+            count = 1
+    except CACHE_ERRORS as exc:
+        # Sign-in goes on without the cache (its lockout is in the database); README's policy.
+        log_skipped("cache", "the sign-in throttle", exc)
+        return 0
     if count <= limit:
         return 0
     if count == limit + 1:

@@ -47,6 +47,8 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
             reason=request.POST.get("reason", ""),
             max_reason_length=MAX_REASON_LENGTH,
             confirmation_token=request.POST.get("confirmation_token", ""),
+            requester_email=request.POST.get("requester_email", ""),
+            delivery=request.POST.get("delivery", ""),
             **step_up.field_context(
                 request, return_to=confirm_url(customer_id, request.POST.getlist("subscription_ids"))
             ),

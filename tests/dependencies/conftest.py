@@ -154,6 +154,9 @@ class TcpProxy:
                     sock.shutdown(socket.SHUT_RDWR)
 
 
+HEALTHZ_TOKEN = "dependencies-healthz-token-0123456789abcdef"
+
+
 @dataclass(frozen=True)
 class Console:
     """The running console and the services the test controls."""
@@ -185,6 +188,7 @@ def console_services(
     env = harness.app_env(
         database_url=database_url, cache_url=own_redis.url, paddle_url=deployment_paddle.base_url
     )
+    env["HEALTHZ_TOKEN"] = HEALTHZ_TOKEN  # the details name the part that is down
     log_path = tmp / "gunicorn.log"
     process = harness.gunicorn(env, log_path=log_path, workers=1, threads=4)
     try:

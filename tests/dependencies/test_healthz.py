@@ -5,13 +5,13 @@ import requests
 
 from paddle_emulator import Emulator
 
-from .conftest import Console
+from .conftest import HEALTHZ_TOKEN, Console
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 
 
 def health(console: Console) -> tuple[int, dict[str, bool]]:
-    response = requests.get(f"{console.url}/healthz", timeout=30)
+    response = requests.get(f"{console.url}/healthz", headers={"X-Healthz-Token": HEALTHZ_TOKEN}, timeout=30)
     body = response.json()
     return response.status_code, {part: body[part]["ok"] for part in ("database", "cache", "paddle")}
 
