@@ -22,6 +22,7 @@ from django.db import connection
 
 from paddle_emulator import Emulator, EmulatorServer
 from tests.support import harness
+from tests.support.mail import Mailbox, Received
 
 START_TIMEOUT = 10.0
 
@@ -157,6 +158,31 @@ class TcpProxy:
 HEALTHZ_TOKEN = "dependencies-healthz-token-0123456789abcdef"
 
 
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on a fixed loopback port that the test stops and starts again."""
+
+    def __init__(self) -> None:
+        self.mailbox: Mailbox | None = Mailbox()
+        self.port = self.mailbox.port
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        """Nothing listens on the port any more: a connection is refused at once."""
+        if self.mailbox is not None:
+            self.mailbox.stop()
+            self.mailbox = None
+
+    def start(self) -> None:
+        if self.mailbox is None:
+            self.mailbox = Mailbox(port=self.port)
+
+    def received(self) -> list[Received]:
+        return self.mailbox.messages if self.mailbox is not None else []
+
+
 @dataclass(frozen=True)
 class Console:
     """The running console and the services the test controls."""
@@ -165,6 +191,7 @@ class Console:
     redis: RedisServer
     database: TcpProxy
     log_path: Path
+    smtp: "SmtpServer"
 
     def log(self) -> str:
         return self.log_path.read_text()
@@ -181,6 +208,7 @@ def console_services(
     tmp = tmp_path_factory.mktemp("dependencies")
     own_redis = RedisServer(tmp / "redis.log")
     own_redis.start()
+    smtp = SmtpServer()
     settings_dict = connection.settings_dict
     proxy = TcpProxy((str(settings_dict.get("HOST") or "127.0.0.1"), int(settings_dict.get("PORT") or 5432)))
     proxy.open()
@@ -189,17 +217,21 @@ def console_services(
         database_url=database_url, cache_url=own_redis.url, paddle_url=deployment_paddle.base_url
     )
     env["HEALTHZ_TOKEN"] = HEALTHZ_TOKEN  # the details name the part that is down
+    env["EMAIL_URL"] = smtp.url
+    env["EMAIL_TIMEOUT"] = "5"
     log_path = tmp / "gunicorn.log"
     process = harness.gunicorn(env, log_path=log_path, workers=1, threads=4)
     try:
         with harness.serving(process):
-            yield Console(process.url, own_redis, proxy, log_path)
+            yield Console(process.url, own_redis, proxy, log_path, smtp)
     finally:
         proxy.close()
         own_redis.stop()
+        smtp.stop()
 
 
 def _all_up(console: Console, emulator: Emulator) -> None:
+    console.smtp.start()
     console.redis.start()
     console.redis.resume()
     console.database.open()

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator
-from sessions_app.models import AuditEvent
+from sessions_app.models import AuditEvent, RedemptionToken
 from tests.support.harness import Agent, confirmation_token, portal_links
 from tests.support.production import make_agent
 
@@ -226,3 +226,35 @@ def test_a_hung_postgresql_is_given_up_after_the_connect_timeout(console: Consol
     assert 2.5 < elapsed < 4.5  # one connect_timeout (3 s), not one per session read
     console.database.open()
     assert agent.search(console.url, email).status_code == 200
+
+
+def test_with_smtp_refusing_email_delivery_is_refused_audited_and_the_retry_sends_one_working_link(
+    console: Console, paddle: Emulator
+) -> None:
+    customer_id, email, subscription_ids = example(paddle)
+    agent = make_agent("agent")
+    assert agent.sign_in(console.url).status_code == 302
+    console.smtp.stop()
+
+    confirm = agent.confirm(console.url, customer_id, subscription_ids)
+    refused = agent.create(
+        console.url, customer_id, subscription_ids, token=confirmation_token(confirm), delivery="email"
+    )
+
+    assert refused.status_code == 503
+    assert "could not be sent" in refused.text
+    assert paddle_posts(paddle) == 0
+    failed = AuditEvent.objects.get(action=Action.PORTAL_LINK_EMAIL_FAILED)
+    assert (failed.outcome, failed.error_code) == ("failure", "ConnectionRefusedError")
+    assert not AuditEvent.objects.filter(action=Action.PORTAL_LINK_EMAILED).exists()
+    assert not RedemptionToken.objects.filter(used_at__isnull=True).exists()  # the token was invalidated
+
+    console.smtp.start()
+    confirm = agent.confirm(console.url, customer_id, subscription_ids)
+    sent = agent.create(
+        console.url, customer_id, subscription_ids, token=confirmation_token(confirm), delivery="email"
+    )
+
+    assert sent.status_code == 200
+    assert [m.rcpt_tos for m in console.smtp.received()] == [(email,)]
+    assert RedemptionToken.objects.filter(used_at__isnull=True).count() == 1
