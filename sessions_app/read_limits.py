@@ -17,9 +17,11 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from . import counters
+from .dependencies import CACHE_ERRORS, log_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -48,22 +50,13 @@ def count_read(user_id: object, kind: str, *, now: float | None = None) -> ReadL
     start = int(now) - int(now) % WINDOW_SECONDS
     key = f"read-limit:{kind}:{user_id}:{start}"
     try:
-        count = _incr(key, WINDOW_SECONDS + 60)
-    except Exception:
-        logger.warning("Read limit unavailable (cache error); allowing the read", exc_info=True)
+        count = counters.count(key, WINDOW_SECONDS + 60)
+    except CACHE_ERRORS as exc:
+        log_skipped("cache", "the per-agent read limits", exc)  # reads go on without the cache
         return None
     if count <= limit:
         return None
     return ReadLimited(kind=kind, limit=limit, resets_at=datetime.fromtimestamp(start + WINDOW_SECONDS, UTC))
-
-
-def _incr(key: str, timeout: int) -> int:
-    while True:
-        try:
-            return cache.incr(key)
-        except ValueError:
-            if cache.add(key, 1, timeout):
-                return 1
 
 
 def limited_response(request: HttpRequest, refusal: ReadLimited) -> HttpResponse:

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .. import audit
+from .. import audit, counters
 from ..context import context_for
 from ..dependencies import CACHE_ERRORS, log_skipped
 from .oidc import BACKEND_PATH, sub_of
@@ -64,12 +64,7 @@ def _first_in_window(
 ) -> bool:
     """Count this problem; whether it is the first of its kind in this window (then it is written)."""
     key = _cache_key(action, username, request, subject=once_for)
-    count_key = f"{_CACHE_PREFIX}:count:{key}"
-    if not cache.add(count_key, 1, timeout=window * 2):
-        try:
-            cache.incr(count_key)
-        except ValueError:
-            cache.add(count_key, 1, timeout=window * 2)
+    counters.count(f"{_CACHE_PREFIX}:count:{key}", window * 2)
     return bool(cache.add(key, 1, timeout=window))
 
 

@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from .. import counters
 from ..client_ip import client_ip
 from ..dependencies import CACHE_ERRORS, log_skipped
 from .signals import keyed_hash
@@ -32,12 +32,7 @@ def allow_sign_in_post(request: HttpRequest) -> int:
     ip = client_ip(request) or "-"
     key = f"signin-throttle:{keyed_hash(ip)[:32]}:{window}"
     try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW_SECONDS * 2)
-            count = 1
+        count = counters.count(key, WINDOW_SECONDS * 2)
     except CACHE_ERRORS as exc:
         # Sign-in goes on without the cache (its lockout is in the database); README's policy.
         log_skipped("cache", "the sign-in throttle", exc)

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .. import counters
 from ..models import RedemptionToken
 from ..paddle.types import Customer
 
@@ -101,14 +101,7 @@ def redemption_allowed(client_ip: str | None) -> bool:
     """Count one redemption request from `client_ip` in its clock minute; False past the limit."""
     minute = int(timezone.now().timestamp()) // 60
     key = f"redeem-ip:{client_ip or 'unknown'}:{minute}"
-    if cache.add(key, 1, 120):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, 120)
-            count = 1
+    count = counters.count(key, 120)
     limit: int = settings.REDEMPTION_ATTEMPTS_PER_MINUTE
     return count <= limit
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 
+from .. import counters
 from ..dependencies import CACHE_ERRORS
 
 
@@ -63,17 +64,6 @@ def _key(user_id: object, window: Window, start: int) -> str:
     return f"portal-links:{user_id}:{window.name}:{start}"
 
 
-def _incr(key: str, timeout: int) -> int:
-    # incr first: once a window's counter exists (every attempt but its first) that is the
-    # only write; add (set-if-absent) starts the counter, and a lost race tries incr again.
-    while True:
-        try:
-            return cache.incr(key)
-        except ValueError:
-            if cache.add(key, 1, timeout):
-                return 1
-
-
 def check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> LimitResult:
     """Count one link creation for `user`, or refuse it if a window is full (then nothing is counted).
 
@@ -95,7 +85,7 @@ def _check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | 
         key = _key(user.pk, window, start)
         # A minute of slack: a counter outlives its window (and clock skew between hosts), so it
         # never expires while in use.
-        count = _incr(key, window.seconds + 60)
+        count = counters.count(key, window.seconds + 60)
         counted.append(key)
         result = LimitResult(
             allowed=count <= window.limit,

@@ -357,13 +357,14 @@ def _email_link(context: RequestContext, attempt: _Attempt, *, customer: Custome
                 subscription_ids=attempt.subscription_ids,
                 attempt=attempt.id,
             )
-            _record(
+            _append(
                 context,
                 attempt,
+                links_created=False,
                 action=audit.Action.PORTAL_LINK_EMAIL_REQUESTED,
                 outcome=audit.Outcome.SUCCESS,
                 details={"expires_at": row.expires_at.isoformat()},
-                with_change=True,
+                with_change=True,  # the token and its row commit together, or neither
             )
     except DatabaseError as exc:
         raise NotRecorded(links_created=False) from exc
@@ -481,49 +482,28 @@ def _append(
     paddle_request_id: str = "",
     error_code: str = "",
     details: Mapping[str, object] | None = None,
+    with_change: bool = False,
 ) -> None:
-    """Append an attempt's row; if the database refuses it, no links may be shown (NotRecorded)."""
+    """Append one row of `attempt` (its id, channel and requester check ride in `details`).
+
+    If the database refuses it, no links may be shown: NotRecorded.
+    """
     try:
-        _record(
-            context,
-            attempt,
+        audit.record(
             action=action,
             outcome=outcome,
+            context=context,
+            actor_username=attempt.actor_username,
+            customer_id=attempt.customer_id,
+            customer_email=attempt.customer_email,
+            customer_name=attempt.customer_name,
+            subscription_ids=attempt.subscription_ids,
+            reason=attempt.reason,
             paddle_session_id=paddle_session_id,
             paddle_request_id=paddle_request_id,
             error_code=error_code,
-            details=details,
+            details={**attempt.details(), **(details or {})},
+            with_change=with_change,
         )
     except DatabaseError as exc:
         raise NotRecorded(links_created=links_created) from exc
-
-
-def _record(
-    context: RequestContext,
-    attempt: _Attempt,
-    *,
-    action: str,
-    outcome: str,
-    paddle_session_id: str = "",
-    paddle_request_id: str = "",
-    error_code: str = "",
-    details: Mapping[str, object] | None = None,
-    with_change: bool = False,
-) -> None:
-    """One audit row of `attempt`: its id, channel and requester check ride in `details`."""
-    audit.record(
-        action=action,
-        outcome=outcome,
-        context=context,
-        actor_username=attempt.actor_username,
-        customer_id=attempt.customer_id,
-        customer_email=attempt.customer_email,
-        customer_name=attempt.customer_name,
-        subscription_ids=attempt.subscription_ids,
-        reason=attempt.reason,
-        paddle_session_id=paddle_session_id,
-        paddle_request_id=paddle_request_id,
-        error_code=error_code,
-        details={**attempt.details(), **(details or {})},
-        with_change=with_change,
-    )
