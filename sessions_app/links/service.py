@@ -35,7 +35,7 @@ from ..context import RequestContext
 from ..models import AuditEvent, RedemptionToken
 from ..paddle.config import get_client
 from ..paddle.errors import PaddleError
-from ..paddle.overview import fetch_customer_overview
+from ..paddle.overview import CustomerOverview, fetch_customer_overview
 from ..paddle.types import Customer, PortalSession, Subscription
 from . import confirmation, delivery, kill_switch, limits, requester
 from .history import CUSTOMER_ACTOR
@@ -216,11 +216,7 @@ def issue(
         _audit_refusal(context, attempt, error_code=exc.code)
         raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
 
-    disabled_by = kill_switch.disabled_by()
-    if disabled_by:
-        details = {"disabled_by": disabled_by}
-        _audit_refusal(context, attempt, error_code=LinksSwitchedOff.code, details=details)
-        raise LinksSwitchedOff(disabled_by)
+    _refuse_while_switched_off(context, attempt)
 
     if not is_fresh(step_up.proved_at()):
         # The proof audits itself (auth.step_up); a failed one uses no quota and keeps the token.
@@ -244,12 +240,7 @@ def issue(
         )
         raise RateLimited(limit)
 
-    try:
-        overview = fetch_customer_overview(customer_id)
-    except PaddleError as exc:
-        # Nothing was asked of Paddle yet (no `requested`), but the failed attempt is audited.
-        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
-        raise
+    overview = _fetch_for_ownership_check(context, attempt)
     check = requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
     attempt = replace(attempt.with_customer(overview.customer), requester_match=check.matches)
     if overview.foreign(subscription_ids):
@@ -293,17 +284,9 @@ def redeem(*, context: RequestContext, token: str) -> IssuedLinks:
         raise LinkNoLongerWorks
     attempt = _emailed_attempt(row)
 
-    disabled_by = kill_switch.disabled_by()
-    if disabled_by:
-        details = {"disabled_by": disabled_by}
-        _audit_refusal(context, attempt, error_code=LinksSwitchedOff.code, details=details)
-        raise LinksSwitchedOff(disabled_by)
+    _refuse_while_switched_off(context, attempt)
 
-    try:
-        overview = fetch_customer_overview(row.customer_id)
-    except PaddleError as exc:
-        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
-        raise
+    overview = _fetch_for_ownership_check(context, attempt)
     attempt = attempt.with_customer(overview.customer)
     if overview.foreign(attempt.subscription_ids):
         _audit_refusal(context, attempt, error_code=ForeignSubscription.code)
@@ -316,6 +299,25 @@ def redeem(*, context: RequestContext, token: str) -> IssuedLinks:
     return IssuedLinks(
         customer=overview.customer, subscriptions=overview.select(attempt.subscription_ids), session=session
     )
+
+
+def _refuse_while_switched_off(context: RequestContext, attempt: _Attempt) -> None:
+    """The kill switch rule, for every entry point: audited LinksSwitchedOff while it is thrown."""
+    disabled_by = kill_switch.disabled_by()
+    if disabled_by:
+        details = {"disabled_by": disabled_by}
+        _audit_refusal(context, attempt, error_code=LinksSwitchedOff.code, details=details)
+        raise LinksSwitchedOff(disabled_by)
+
+
+def _fetch_for_ownership_check(context: RequestContext, attempt: _Attempt) -> CustomerOverview:
+    """The customer and their subscriptions as Paddle lists them now; a failure is audited."""
+    try:
+        return fetch_customer_overview(attempt.customer_id)
+    except PaddleError as exc:
+        # Nothing was asked of Paddle yet (no `requested`), but the failed attempt is audited.
+        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
+        raise
 
 
 def _emailed_attempt(row: RedemptionToken) -> _Attempt:
