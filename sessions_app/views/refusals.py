@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from ..accounts import step_up
 from ..forms import MAX_REASON_LENGTH
+from ..links import approvals
 from ..links.refusals import (
+    ApprovalRequired,
     DependencyDown,
     InvalidInput,
     LinkRefusal,
@@ -52,6 +54,17 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
             **step_up.field_context(
                 request, return_to=confirm_url(customer_id, request.POST.getlist("subscription_ids"))
             ),
+        )
+    elif isinstance(refusal, ApprovalRequired):
+        # The same submission (unspent token), offered to a manager instead.
+        template = "portal/approval_required.html"
+        context.update(
+            rules=approvals.labels(refusal.rules),
+            subscription_ids=request.POST.getlist("subscription_ids"),
+            reason=request.POST.get("reason", ""),
+            confirmation_token=request.POST.get("confirmation_token", ""),
+            requester_email=request.POST.get("requester_email", ""),
+            delivery=request.POST.get("delivery", ""),
         )
     elif isinstance(refusal, NotRecorded):
         template = "portal/not_recorded.html"
