@@ -72,9 +72,10 @@ class RateLimited(LinkRefusal):
     code = "rate_limited"
     status = 429
 
-    def __init__(self, limit: LimitResult) -> None:
+    def __init__(self, limit: LimitResult, *, may_ask: bool = False) -> None:
         super().__init__(f"You have used this {limit.window}'s {limit.limit} link creations.")
         self.limit = limit
+        self.may_ask = may_ask  # the approval policy lets the agent ask a manager instead
 
 
 class NotRecorded(LinkRefusal):

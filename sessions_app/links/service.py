@@ -257,17 +257,15 @@ def issue(
         _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
         raise refusal from exc
     if not limit.allowed:
-        may_ask = limit.window == "hour" and approvals.quota_rule_on()
         _audit_refusal(
             context,
             attempt,
             action=audit.Action.PORTAL_SESSION_RATE_LIMITED,
-            error_code=ApprovalRequired.code if may_ask else RateLimited.code,
+            error_code=RateLimited.code,
             details={"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()},
         )
-        if may_ask:  # instead of the plain refusal, the agent may ask a manager
-            raise ApprovalRequired([approvals.Rule.QUOTA.value])
-        raise RateLimited(limit)
+        # With the quota rule on, the refusal offers to ask a manager instead (the hour only).
+        raise RateLimited(limit, may_ask=limit.window == "hour" and approvals.quota_rule_on())
 
     try:
         overview = fetch_customer_overview(customer_id)

@@ -536,6 +536,10 @@ def test_an_agent_over_the_hourly_quota_may_ask_and_complete_once_approved(
     settings.PORTAL_SESSIONS_PER_HOUR = 0
     page = confirm_page(agent_client, customer_id, subscription_ids).content.decode()
     assert "used up this hour" in page
+    token = confirm(agent_client, customer_id, subscription_ids)
+    limited = create(agent_client, customer_id, subscription_ids, token=token)
+    assert limited.status_code == 429
+    assert f'action="/approvals/request/{customer_id}/"' in limited.content.decode()
 
     row = _asked(agent_client, customer_id, subscription_ids, emulator)
     assert row.rules == ["quota"]

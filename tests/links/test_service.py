@@ -54,11 +54,6 @@ def _switch_off(settings: Settings, **_: object) -> None:
 
 def _use_up_quota(settings: Settings, **_: object) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 0
-    settings.APPROVAL_ON_QUOTA = False  # the plain refusal; with the rule on, the agent may ask
-
-
-def _use_up_quota_may_ask(settings: Settings, **_: object) -> None:
-    settings.PORTAL_SESSIONS_PER_HOUR = 0
 
 
 def _spend(token: str, agent: User, customer_id: str, ids: list[str], **_: object) -> None:
@@ -90,20 +85,6 @@ CASES = {
             )
         ],
         _use_up_quota,
-    ),
-    "over the limit, approval may be asked": Case(
-        403,
-        lambda ids: [
-            (
-                "portal_session.rate_limited",
-                "denied",
-                "approval_required",
-                ids,
-                REASON,
-                BEFORE_CHECK | QUOTA_DETAILS,
-            )
-        ],
-        _use_up_quota_may_ask,
     ),
     "stale step-up": Case(
         403,
