@@ -102,6 +102,8 @@ EXAMPLE_NOTES = {
     "cjk_name": "a Japanese name; a JPY subscription",
     "manual_collection": "paid by invoice: no update-payment-method link",
     "many_subscriptions": "27 subscriptions, more than one portal session may carry (25)",
+    "vip": "custom_data support_tier=vip: its links need a manager's approval",
+    "vip_archived": "an archived customer with support_tier=vip",
 }
 _LOCALES = ("en",) * 8 + ("de", "fr", "es", "ja", "pl")
 
@@ -122,6 +124,7 @@ class _CustomerPlan:
     locale: str = "en"
     subscriptions: list[_SubscriptionPlan] = field(default_factory=list)
     example: str | None = None
+    custom_data: dict[str, object] | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,22 @@ def _example_plans(used: set[str]) -> list[_CustomerPlan]:
             "Initech Procurement",
             "procurement.initech",
             subscriptions=[s("active")] * 27,
+        ),
+        # High-value customers (the console's approval policy keys on support_tier=vip).
+        plan(
+            "vip",
+            "Victoria Ingram",
+            "victoria.ingram",
+            subscriptions=[s("active"), s("past_due")],
+            custom_data={"support_tier": "vip", "crm_id": "CRM-100001"},
+        ),
+        plan(
+            "vip_archived",
+            "Vincent Iles",
+            "vincent.iles",
+            archived=True,
+            subscriptions=[s("canceled")],
+            custom_data={"support_tier": "vip"},
         ),
     ]
 
@@ -413,10 +432,13 @@ def _subscription(
 
 def _customer(rng: random.Random, plan: _CustomerPlan, created: datetime) -> dict[str, object]:
     imported = rng.random() < 0.06
+    customer_id = seeded_id("ctm", created, rng)
+    # Drawn for every customer, so that a plan's own custom_data leaves the others' seeds alone.
+    custom_data = {"crm_id": f"CRM-{rng.randint(100000, 999999)}"} if rng.random() < 0.25 else None
     return {
-        "id": seeded_id("ctm", created, rng),
+        "id": customer_id,
         "status": "archived" if plan.archived else "active",
-        "custom_data": {"crm_id": f"CRM-{rng.randint(100000, 999999)}"} if rng.random() < 0.25 else None,
+        "custom_data": plan.custom_data if plan.custom_data is not None else custom_data,
         "name": plan.name,
         "email": plan.email,
         "marketing_consent": rng.random() < 0.3,

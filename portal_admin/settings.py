@@ -370,6 +370,18 @@ REDEMPTION_ATTEMPTS_PER_MINUTE = env.int("REDEMPTION_ATTEMPTS_PER_MINUTE", defau
 # The history warns when a customer had more link attempts than this in 24 hours.
 LINK_HISTORY_WARN_ABOVE = env.int("LINK_HISTORY_WARN_ABOVE", default=2)
 
+# --- Four eyes (sessions_app/links/approvals.py) ------------------------------------------------
+# When a manager must approve a link request first; each rule can be switched off.
+APPROVAL_ON_SHOW_MISMATCH = env.bool("APPROVAL_ON_SHOW_MISMATCH", default=True)
+APPROVAL_ON_HIGH_VALUE = env.bool("APPROVAL_ON_HIGH_VALUE", default=True)
+APPROVAL_HIGH_VALUE_KEY = env.str("APPROVAL_HIGH_VALUE_KEY", default="support_tier")
+APPROVAL_HIGH_VALUE_VALUE = env.str("APPROVAL_HIGH_VALUE_VALUE", default="vip")
+APPROVAL_ON_QUOTA = env.bool("APPROVAL_ON_QUOTA", default=True)
+APPROVAL_DECIDE_MINUTES = env.int("APPROVAL_DECIDE_MINUTES", default=30)
+APPROVAL_USE_MINUTES = env.int("APPROVAL_USE_MINUTES", default=15)
+# Where new requests are announced; empty: every active user whose role may approve.
+APPROVAL_NOTIFY_EMAILS = env.list("APPROVAL_NOTIFY_EMAILS", default=[])
+
 # Reads one agent may make a minute (each costs Paddle one or two calls of PADDLE_BUDGET_PER_MINUTE):
 # the defaults let one agent use at most 2 x (30 + 20) = 100 of the 200, so others keep working.
 # Live search sends one search per pause in typing. 0: no limit.

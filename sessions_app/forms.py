@@ -136,3 +136,25 @@ class PortalSessionForm(SubscriptionSelectionForm):
         widget=forms.HiddenInput,
         error_messages={"required": "The confirmation is missing. Start again from the customer page."},
     )
+
+
+class ApprovalDecisionForm(forms.Form):
+    """A manager's decision on an approval request: approve or deny, a note, the content shown."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("deny", "Deny")],
+        error_messages={"required": "Choose approve or deny.", "invalid_choice": "Choose approve or deny."},
+    )
+    note = forms.CharField(
+        max_length=500,
+        strip=True,
+        validators=[reject_control_characters],
+        error_messages={
+            "required": "A note is required: say why you approve or deny.",
+            "max_length": "The note is at most %(limit_value)d characters long.",
+        },
+    )
+    content_hash = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        error_messages={"required": "Open the request again.", "invalid": "Open the request again."},
+    )

@@ -25,6 +25,12 @@ class AuditEvent(models.Model):
         PORTAL_LINK_EMAIL_REQUESTED = "portal_link.email_requested"
         PORTAL_LINK_EMAILED = "portal_link.emailed"
         PORTAL_LINK_EMAIL_FAILED = "portal_link.email_failed"
+        APPROVAL_REQUESTED = "approval.requested"
+        APPROVAL_APPROVED = "approval.approved"
+        APPROVAL_DENIED = "approval.denied"
+        APPROVAL_EXPIRED = "approval.expired"
+        APPROVAL_WITHDRAWN = "approval.withdrawn"
+        APPROVAL_USED = "approval.used"
         AUDIT_VIEW = "audit.view"
         AUDIT_EXPORT = "audit.export"
         AUDIT_VERIFY = "audit.verify"
@@ -79,6 +85,7 @@ class AuditEvent(models.Model):
             ("export_audit", "Can export the audit log"),
             # The Django admin's own read permission (view_auditevent is the console's).
             ("admin_read_audit", "Can read the audit log in the Django admin"),
+            ("approve_portal_session", "Can approve or deny another agent's link request"),
         ]
         indexes = [
             models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
@@ -220,3 +227,64 @@ class RedemptionToken(models.Model):
     def __str__(self) -> str:
         state = "used" if self.used_at else f"valid until {self.expires_at:%Y-%m-%d %H:%M}"
         return f"emailed link for {self.customer_id} ({state})"
+
+
+class ApprovalRequest(models.Model):
+    """A link request a manager must approve first (four eyes): immutable once asked.
+
+    Its content is fixed by `content_hash` (links/approvals.py); it is decided by someone other
+    than the requester (a database constraint), and every state change is one conditional UPDATE
+    from the state it expects, so two deciders make one decision and an approval is used once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        DENIED = "denied"
+        EXPIRED = "expired"
+        WITHDRAWN = "withdrawn"
+        USED = "used"
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer_id = models.CharField(max_length=30)
+    customer_email = models.CharField(max_length=320, blank=True, help_text="Snapshot when asked.")
+    customer_name = models.CharField(max_length=200, blank=True, help_text="Snapshot when asked.")
+    subscription_ids = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=200)
+    requester_email = models.CharField(max_length=254, blank=True)
+    requester_match = models.BooleanField()
+    delivery = models.CharField(max_length=10)
+    rules = models.JSONField(default=list, help_text="The policy rules that required approval.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(help_text="The decision's deadline, then the approval's use deadline.")
+    used_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-created_at"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decider__isnull=True) | ~models.Q(decider=models.F("requester")),
+                name="approval_decider_not_requester",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["pending", "approved", "denied", "expired", "withdrawn", "used"]
+                ),
+                name="approval_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="approval_status_expires"),
+            models.Index(fields=["requester", "-created_at"], name="approval_requester_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"approval request #{self.pk} for {self.customer_id} ({self.status})"

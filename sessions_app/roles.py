@@ -17,6 +17,7 @@ EXPORT_AUDIT = "export_audit"
 ADMIN_READ_AUDIT = "admin_read_audit"
 VIEW_KILL_SWITCH = "view_killswitch"
 CHANGE_KILL_SWITCH = "change_killswitch"
+APPROVE_PORTAL_SESSION = "approve_portal_session"
 
 ROLES: dict[str, tuple[str, ...]] = {
     "Support agent": (LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION, VIEW_AUDIT),
@@ -28,6 +29,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         EXPORT_AUDIT,
         VIEW_KILL_SWITCH,
         CHANGE_KILL_SWITCH,
+        APPROVE_PORTAL_SESSION,
     ),
     "Auditor": (VIEW_AUDIT, VIEW_ALL_AUDIT, EXPORT_AUDIT),
 }

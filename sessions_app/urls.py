@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .views import audit, customers, portal, redeem
+from .views import approvals, audit, customers, portal, redeem
 
 
 class CustomerIdConverter:
@@ -33,6 +33,10 @@ urlpatterns = [
         portal.portal_session_create,
         name="portal_session_create",
     ),
+    path("approvals/request/<ctm:customer_id>/", approvals.approval_request, name="approval_request"),
+    path("approvals/", approvals.approvals_pending, name="approvals_pending"),
+    path("approvals/mine/", approvals.approvals_mine, name="approvals_mine"),
+    path("approvals/<int:request_id>/", approvals.approval_detail, name="approval_detail"),
     # The only route reachable without signing in: the emailed single-use link.
     path("r/<str:token>/", redeem.redeem, name="redeem"),
     path("audit/", audit.audit_list, name="audit_list"),

@@ -38,6 +38,13 @@ MATRIX: list[tuple[str, str, str, int]] = [
     *_rows("/customers/{customer}/portal-session/confirm/", "post", CUSTOMER_PAGES),
     # Without a confirmation token: 400 shows the roles got past the permission check.
     *_rows("/customers/{customer}/portal-session/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
+    # Four eyes. Without a confirmation token: 400 shows the roles got past the permission check.
+    *_rows("/approvals/request/{customer}/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
+    *_rows("/approvals/mine/", "get", dict.fromkeys(CONSOLE_ROLES, 200)),
+    *_rows("/approvals/", "get", {"manager": 200}),
+    # No request 999999: the roles get past the permission check to "not found".
+    *_rows("/approvals/999999/", "get", dict.fromkeys(CONSOLE_ROLES, 404)),
+    *_rows("/approvals/999999/", "post", dict.fromkeys(CONSOLE_ROLES, 404)),
     *_rows("/audit/", "get", {"agent": 200, "manager": 200, "auditor": 200}),
     *_rows("/audit/export.csv", "get", {"manager": 200, "auditor": 200}),
     *[("/healthz", "get", persona, 200) for persona in PERSONAS],

@@ -238,16 +238,22 @@ def keyset_page(events: QuerySet[AuditEvent], *, before: int | None, size: int =
 
 
 def related_events(event: AuditEvent, visible: QuerySet[AuditEvent]) -> list[AuditEvent]:
-    """The other events of the same portal-session attempt, oldest first.
+    """The other events of the same portal-session attempt (or approval request), oldest first.
 
     Same `details["attempt"]` (written by the portal service when it has one) or the same Paddle
     session id; failing both, the same actor's portal events for the same customer within
     ATTEMPT_WINDOW either side.
     """
+    details = event.details if isinstance(event.details, dict) else {}
+    approval = details.get("approval")
+    if isinstance(approval, int) and not isinstance(approval, bool):
+        # An approval's whole story: asked, decided, used, and the links made from it.
+        story = visible.filter(details__approval=approval).exclude(seq=event.seq)
+        return list(story.only(*TABLE_FIELDS).order_by("seq")[:PAGE_SIZE])
     if not event.action.startswith("portal_session"):
         return []
     same = Q()
-    attempt = event.details.get("attempt") if isinstance(event.details, dict) else None
+    attempt = details.get("attempt")
     if attempt:
         same |= Q(customer_id=event.customer_id, details__attempt=attempt)
     if event.paddle_session_id:

@@ -101,3 +101,14 @@ def _check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | 
             return result
         results.append(result)
     return min(results, key=lambda result: result.remaining)
+
+
+def hour_used_up(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> bool:
+    """Whether `user` has no link creation left this hour; reads the count, counts nothing."""
+    now = now or datetime.now(UTC)
+    window = _windows()[0]
+    try:
+        count = cache.get(_key(user.pk, window, _window_start(window, now)), 0)
+    except CACHE_ERRORS as exc:
+        raise LimitsUnavailable(type(exc).__name__) from exc
+    return int(count) >= window.limit

@@ -72,9 +72,10 @@ class RateLimited(LinkRefusal):
     code = "rate_limited"
     status = 429
 
-    def __init__(self, limit: LimitResult) -> None:
+    def __init__(self, limit: LimitResult, *, may_ask: bool = False) -> None:
         super().__init__(f"You have used this {limit.window}'s {limit.limit} link creations.")
         self.limit = limit
+        self.may_ask = may_ask  # the approval policy lets the agent ask a manager instead
 
 
 class NotRecorded(LinkRefusal):
@@ -164,3 +165,35 @@ class RedemptionRateLimited(LinkRefusal):
 
     def __init__(self) -> None:
         super().__init__("Too many attempts from your network. Please wait a minute and try again.")
+
+
+class ApprovalRequired(LinkRefusal):
+    """A rule of the approval policy applies (links/approvals.py): a manager must approve first.
+
+    `rules` are the rule codes; nothing was created and the confirmation is unspent, so the same
+    submission can be sent to the approval request instead.
+    """
+
+    code = "approval_required"
+    status = 403
+
+    def __init__(self, rules: Sequence[str]) -> None:
+        super().__init__(
+            "A manager must approve this request before any link is created. Nothing was created."
+        )
+        self.rules = list(rules)
+
+
+class ApprovalRefused(LinkRefusal):
+    """An approval request cannot be asked, decided, withdrawn or completed as submitted.
+
+    `code` says why (for the audit log), `status` is 403 (not yours to decide), 404 (no such
+    request for you), 409 (not in the state the action needs) or 410 (its window passed);
+    `ask_again` is True when the agent may start a new request for the same customer.
+    """
+
+    def __init__(self, message: str, *, code: str, status: int, ask_again: bool = False) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.ask_again = ask_again

@@ -32,14 +32,16 @@ from django.db import DatabaseError, transaction
 
 from .. import audit
 from ..context import RequestContext
-from ..models import AuditEvent, RedemptionToken
+from ..models import ApprovalRequest, AuditEvent, RedemptionToken
 from ..paddle.config import get_client
 from ..paddle.errors import PaddleError
 from ..paddle.overview import CustomerOverview, fetch_customer_overview
 from ..paddle.types import Customer, PortalSession, Subscription
-from . import confirmation, delivery, kill_switch, limits, requester
+from . import approvals, confirmation, delivery, kill_switch, limits, requester
 from .history import CUSTOMER_ACTOR
 from .refusals import (
+    ApprovalRefused,
+    ApprovalRequired,
     ConfirmationRefused,
     DependencyDown,
     EmailNotSent,
@@ -80,6 +82,7 @@ class _Attempt:
     # Known once Paddle has answered the ownership check; every row after it carries them.
     customer_email: str = ""
     customer_name: str = ""
+    approval: int | None = None  # the approval request this attempt completes
 
     def with_customer(self, customer: Customer) -> "_Attempt":
         return replace(self, customer_email=customer.email, customer_name=customer.name or "")
@@ -90,6 +93,8 @@ class _Attempt:
             details["channel"] = self.channel
         if self.requester_email or self.requester_match is not None:
             details.update(requester_email=self.requester_email, requester_match=self.requester_match)
+        if self.approval is not None:
+            details["approval"] = self.approval
         return details
 
 
@@ -102,6 +107,11 @@ class Plan:
     confirmation_token: str
     requester: RequesterCheck | None = None  # known when the requester email came with the ticks
     delivery: Delivery = Delivery.EMAIL  # the preselected choice
+    approval_rules: tuple[str, ...] = ()  # rules already known to require a manager's approval
+
+    @property
+    def approval_labels(self) -> list[str]:
+        return approvals.labels(self.approval_rules)
 
     @property
     def deliveries(self) -> tuple[Delivery, ...]:
@@ -170,14 +180,26 @@ def plan(
         if requester_email.strip()
         else None
     )
+    chosen = delivery if check is None or delivery in check.deliveries else Delivery.EMAIL
+    try:
+        used_up = approvals.quota_used_up(user)
+    except limits.LimitsUnavailable:
+        used_up = False  # `issue` fails closed on it; the page itself needs no count
+    rules = approvals.rules_for(
+        customer=overview.customer,
+        delivery=chosen,
+        requester_match=check.matches if check is not None else True,
+        quota_used_up=used_up,
+    )
     return Plan(
         customer=overview.customer,
         subscriptions=overview.select(subscription_ids),
+        approval_rules=tuple(rules),
         confirmation_token=confirmation.issue(
             user=user, customer_id=customer_id, subscription_ids=subscription_ids
         ),
         requester=check,
-        delivery=delivery if check is None or delivery in check.deliveries else Delivery.EMAIL,
+        delivery=chosen,
     )
 
 
@@ -238,7 +260,8 @@ def issue(
             error_code=RateLimited.code,
             details={"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()},
         )
-        raise RateLimited(limit)
+        # With the quota rule on, the refusal offers to ask a manager instead (the hour only).
+        raise RateLimited(limit, may_ask=limit.window == "hour" and approvals.quota_rule_on())
 
     overview = _fetch_for_ownership_check(context, attempt)
     check = requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
@@ -246,6 +269,12 @@ def issue(
     if overview.foreign(subscription_ids):
         _audit_refusal(context, attempt, error_code=ForeignSubscription.code)
         raise ForeignSubscription
+    rules = approvals.rules_for(
+        customer=overview.customer, delivery=delivery, requester_match=check.matches, quota_used_up=False
+    )
+    if rules:
+        _audit_refusal(context, attempt, error_code=ApprovalRequired.code, details={"rules": rules})
+        raise ApprovalRequired(rules)
     if delivery not in check.deliveries:
         _audit_refusal(context, attempt, error_code=RequesterMismatch.code)
         raise RequesterMismatch
@@ -265,6 +294,220 @@ def issue(
     return IssuedLinks(
         customer=overview.customer, subscriptions=overview.select(subscription_ids), session=session
     )
+
+
+def request_approval(
+    *,
+    context: RequestContext,
+    customer_id: str,
+    subscription_ids: Sequence[str],
+    reason: str,
+    confirmation_token: str,
+    step_up: StepUpProof,
+    requester_email: str,
+    delivery: Delivery = Delivery.EMAIL,
+) -> ApprovalRequest:
+    """Ask a manager to approve the confirm page's submission instead of creating links.
+
+    The same rules as `issue` up to the policy (token, switch, step-up, ownership, requester
+    check), then the policy must require approval (else there is nothing to ask); the token is
+    spent and the pending request and its `approval.requested` row commit together.
+    """
+    attempt = _Attempt(
+        customer_id,
+        tuple(subscription_ids),
+        reason,
+        channel=delivery.value,
+        requester_email=requester_email.strip(),
+    )
+    try:
+        confirmed = confirmation.verify(
+            confirmation_token, user=context.actor, customer_id=customer_id, subscription_ids=subscription_ids
+        )
+    except confirmation.ConfirmationError as exc:
+        _audit_refusal(context, attempt, error_code=exc.code)
+        raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
+    user = context.user
+    if user is None:
+        raise ValueError("only a signed-in user can ask for approval")
+    _refuse_if_switched_off(context, attempt)
+    if not is_fresh(step_up.proved_at()):
+        outcome = step_up.prove()
+        if not outcome.proved:
+            raise StepUpRequired(outcome.errors)
+    try:
+        used_up = approvals.quota_used_up(user)
+    except limits.LimitsUnavailable as exc:
+        refusal = DependencyDown("cache")
+        _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
+        raise refusal from exc
+    try:
+        overview = fetch_customer_overview(customer_id)
+    except PaddleError as exc:
+        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
+        raise
+    check = requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
+    attempt = replace(attempt.with_customer(overview.customer), requester_match=check.matches)
+    if overview.foreign(subscription_ids):
+        _audit_refusal(context, attempt, error_code=ForeignSubscription.code)
+        raise ForeignSubscription
+    rules = approvals.rules_for(
+        customer=overview.customer, delivery=delivery, requester_match=check.matches, quota_used_up=used_up
+    )
+    if not rules:
+        _audit_refusal(context, attempt, error_code="approval_not_needed")
+        raise ApprovalRefused(
+            "No rule requires a manager's approval for this request: create the links directly. "
+            "Nothing was asked.",
+            code="approval_not_needed",
+            status=409,
+        )
+    if delivery is Delivery.EMAIL and not requester.is_deliverable(overview.customer.email):
+        _audit_refusal(context, attempt, error_code=EmailOnFileUnusable.code)
+        raise EmailOnFileUnusable
+    try:
+        confirmation.spend(confirmed)
+    except confirmation.ConfirmationError as exc:
+        _audit_refusal(context, attempt, error_code=exc.code)
+        raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
+    try:
+        return approvals.open_request(
+            context=context,
+            customer=overview.customer,
+            subscriptions=overview.select(subscription_ids),
+            reason=reason,
+            requester_email=check.requester_email,
+            requester_match=check.matches,
+            delivery=delivery,
+            rules=rules,
+            attempt=attempt.id,
+        )
+    except DatabaseError as exc:
+        raise NotRecorded(links_created=False) from exc
+
+
+def complete_approval(
+    *, context: RequestContext, request_id: int, step_up: StepUpProof
+) -> IssuedLinks | EmailedLink:
+    """The requester completes an approved request: every rule again, at this moment, then delivery.
+
+    Refused unless the request is the caller's, approved and within its use window; then the
+    kill switch, the step-up, the limits (unless the quota was what the manager approved),
+    ownership and the content hash against a fresh Paddle read. The request is claimed in one
+    conditional UPDATE (used once) and delivered through the same paths as `issue`.
+    """
+    row = approvals.own_request(context, request_id, action=audit.Action.APPROVAL_USED)
+    row = approvals.notice_expiry(context, row)
+    if row.status == ApprovalRequest.Status.EXPIRED:
+        raise approvals.refuse_use(
+            context,
+            row,
+            code="approval_expired",
+            status=410,
+            ask_again=True,
+            message="This request's time to be decided or used has passed. Nothing was created; ask again.",
+        )
+    if row.status != ApprovalRequest.Status.APPROVED:
+        raise approvals.refuse_use(
+            context,
+            row,
+            code="approval_not_approved",
+            status=409,
+            message="Only an approved request can be completed; "
+            f"this one is {row.get_status_display().lower()}.",
+        )
+    subscription_ids = tuple(str(s) for s in row.subscription_ids)
+    delivery_choice = Delivery(row.delivery)
+    attempt = _Attempt(
+        row.customer_id,
+        subscription_ids,
+        row.reason,
+        channel=delivery_choice.value,
+        requester_email=row.requester_email,
+        requester_match=row.requester_match,
+        approval=row.pk,
+    )
+    _refuse_if_switched_off(context, attempt)
+    if not is_fresh(step_up.proved_at()):
+        outcome = step_up.prove()
+        if not outcome.proved:
+            raise StepUpRequired(outcome.errors)
+    if approvals.Rule.QUOTA.value not in row.rules:
+        try:
+            limit = limits.check_and_count(context.actor)
+        except limits.LimitsUnavailable as exc:
+            refusal = DependencyDown("cache")
+            _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
+            raise refusal from exc
+        if not limit.allowed:
+            details = {"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()}
+            _audit_refusal(
+                context,
+                attempt,
+                action=audit.Action.PORTAL_SESSION_RATE_LIMITED,
+                error_code=RateLimited.code,
+                details=details,
+            )
+            raise RateLimited(limit)
+    try:
+        overview = fetch_customer_overview(row.customer_id)
+    except PaddleError as exc:
+        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
+        raise
+    attempt = attempt.with_customer(overview.customer)
+    changed = (
+        overview.foreign(subscription_ids)
+        or approvals.content_hash(
+            requester_id=row.requester_id,
+            customer=overview.customer,
+            subscriptions=overview.select(subscription_ids),
+            reason=row.reason,
+            requester_email=row.requester_email,
+            requester_match=row.requester_match,
+            delivery=row.delivery,
+            rules=row.rules,
+        )
+        != row.content_hash
+    )
+    if changed:
+        raise approvals.refuse_use(
+            context,
+            row,
+            code="approval_content_changed",
+            status=409,
+            ask_again=True,
+            message="The customer or the subscriptions changed at Paddle since this was approved. "
+            "Nothing was created; ask again.",
+        )
+    if delivery_choice is Delivery.EMAIL and not requester.is_deliverable(overview.customer.email):
+        _audit_refusal(context, attempt, error_code=EmailOnFileUnusable.code)
+        raise EmailOnFileUnusable
+    try:
+        claimed = approvals.claim(context, row, attempt=attempt.id)
+    except DatabaseError as exc:
+        raise NotRecorded(links_created=False) from exc
+    if not claimed:  # used, or expired, since it was read
+        raise approvals.refuse_use(
+            context,
+            row,
+            code="approval_not_approved",
+            status=409,
+            message="This approval was used or expired a moment ago. Nothing was created.",
+        )
+    if delivery_choice is Delivery.EMAIL:
+        return _email_link(context, attempt, customer=overview.customer)
+    session = _create_session(context, attempt, customer=overview.customer)
+    return IssuedLinks(
+        customer=overview.customer, subscriptions=overview.select(subscription_ids), session=session
+    )
+
+
+def _refuse_if_switched_off(context: RequestContext, attempt: _Attempt) -> None:
+    disabled_by = kill_switch.disabled_by()
+    if disabled_by:
+        details = {"disabled_by": disabled_by}
+        _audit_refusal(context, attempt, error_code=LinksSwitchedOff.code, details=details)
+        raise LinksSwitchedOff(disabled_by)
 
 
 def redeem(*, context: RequestContext, token: str) -> IssuedLinks:

@@ -59,6 +59,18 @@ def customer(data: object) -> Customer:
         status=_str(obj, "status", "customer"),
         locale=_str(obj, "locale", "customer"),
         created_at=_time(obj, "created_at", "customer"),
+        custom_data=_custom_data(obj.get("custom_data")),
+    )
+
+
+def _custom_data(value: object) -> tuple[tuple[str, str], ...]:
+    """Paddle's `custom_data` (an object or null): its scalar members as text, others dropped."""
+    if not isinstance(value, Mapping):
+        return ()
+    return tuple(
+        (str(key), str(item).lower() if isinstance(item, bool) else str(item))
+        for key, item in value.items()
+        if isinstance(item, str | int | float | bool)
     )
 
 

@@ -19,6 +19,12 @@ class Customer:
     status: str
     locale: str
     created_at: datetime
+    # Paddle's free-form `custom_data`, flattened to text values (the approval policy reads a key).
+    custom_data: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def custom_value(self, key: str) -> str | None:
+        """The text value of `custom_data[key]`, or None when the key is absent."""
+        return dict(self.custom_data).get(key)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -179,3 +180,20 @@ def _links_by_subscription(issued: service.IssuedLinks) -> list[tuple[Subscripti
     """Each ticked subscription with its links, in the order the agent saw them."""
     links = {entry.subscription_id: entry for entry in issued.session.subscriptions}
     return [(subscription, links[subscription.id]) for subscription in issued.subscriptions]
+
+
+def links_response(request: HttpRequest, issued: "service.IssuedLinks | service.EmailedLink") -> HttpResponse:
+    """The page a created link request ends on: where the email went, or the links once (no-store)."""
+    if isinstance(issued, service.EmailedLink):
+        return render(request, "portal/emailed.html", {"emailed": issued, "customer": issued.customer})
+    context_data = {
+        "issued": issued,
+        "customer": issued.customer,
+        "links": _links_by_subscription(issued),
+        "visible_seconds": settings.PORTAL_LINKS_VISIBLE_SECONDS,
+    }
+    response = render(request, "portal/links.html", context_data)
+    add_never_cache_headers(response)
+    response["Pragma"] = "no-cache"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

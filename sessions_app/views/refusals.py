@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from ..accounts import step_up
 from ..forms import MAX_REASON_LENGTH
+from ..links import approvals
 from ..links.refusals import (
+    ApprovalRequired,
     DependencyDown,
     InvalidInput,
     LinkRefusal,
@@ -37,6 +39,8 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
         template = "portal/rate_limited.html"
         limit = refusal.limit
         context.update(window=limit.window, limit=limit.limit, resets_at=limit.resets_at)
+        if refusal.may_ask:
+            context.update(may_ask=True, **_submission(request))
     elif isinstance(refusal, DependencyDown):
         # Keeps the agent's work: the same submission (unspent token, ticks, reason), sent again.
         template = "portal/dependency_down.html"
@@ -53,6 +57,10 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
                 request, return_to=confirm_url(customer_id, request.POST.getlist("subscription_ids"))
             ),
         )
+    elif isinstance(refusal, ApprovalRequired):
+        # The same submission (unspent token), offered to a manager instead.
+        template = "portal/approval_required.html"
+        context.update(rules=approvals.labels(refusal.rules), **_submission(request))
     elif isinstance(refusal, NotRecorded):
         template = "portal/not_recorded.html"
         context["links_created"] = refusal.links_created
@@ -65,6 +73,17 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     elif isinstance(refusal, DependencyDown):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _submission(request: HttpRequest) -> dict[str, object]:
+    """The confirm page's fields as submitted (its token unspent), to send on to a manager."""
+    return {
+        "subscription_ids": request.POST.getlist("subscription_ids"),
+        "reason": request.POST.get("reason", ""),
+        "confirmation_token": request.POST.get("confirmation_token", ""),
+        "requester_email": request.POST.get("requester_email", ""),
+        "delivery": request.POST.get("delivery", ""),
+    }
 
 
 def confirm_url(

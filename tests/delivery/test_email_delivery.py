@@ -102,9 +102,15 @@ def test_a_mismatch_offers_only_email_delivery_on_the_confirm_page(
     assert "does not match the email on file" in page
 
 
-def test_a_mismatch_that_asks_to_be_shown_the_links_is_refused_audited_and_creates_nothing(
-    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str], mailbox: Mailbox
+def test_without_the_approval_rule_a_mismatch_asking_to_be_shown_the_links_is_refused_and_audited(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    mailbox: Mailbox,
+    settings: Settings,
 ) -> None:
+    settings.APPROVAL_ON_SHOW_MISMATCH = False  # with it on, a manager may approve (tests/approvals)
     token = confirm(agent_client, customer_id, subscription_ids)
     response = create(
         agent_client,
@@ -125,9 +131,10 @@ def test_a_mismatch_that_asks_to_be_shown_the_links_is_refused_audited_and_creat
     assert refused.details["requester_match"] is False
 
 
-def test_the_service_itself_refuses_to_show_links_to_a_mismatched_requester(
-    agent: User, emulator: Emulator, customer_id: str, subscription_ids: list[str]
+def test_without_the_approval_rule_the_service_itself_refuses_to_show_links_to_a_mismatched_requester(
+    agent: User, emulator: Emulator, customer_id: str, subscription_ids: list[str], settings: Settings
 ) -> None:
+    settings.APPROVAL_ON_SHOW_MISMATCH = False
     context = RequestContext(actor=agent)
     plan = service.plan(
         context=context,

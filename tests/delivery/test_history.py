@@ -43,7 +43,7 @@ def test_three_attempts_in_a_day_show_in_the_history_with_a_warning_banner(
         newest, emailed, shown = rows
         assert "x@example.net" in newest
         assert "mismatch" in newest
-        assert "refused (requester_mismatch)" in newest
+        assert "refused (approval_required)" in newest  # shown to a mismatch: a manager must approve
         assert "email" in emailed
         assert "emailed" in emailed
         assert "<td>yes</td>" in emailed
