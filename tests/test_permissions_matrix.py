@@ -29,7 +29,8 @@ def _rows(url: str, method: str, allowed: dict[str, int]) -> list[tuple[str, str
 CUSTOMER_PAGES = dict.fromkeys(CONSOLE_ROLES, 200)
 
 MATRIX: list[tuple[str, str, str, int]] = [
-    *[("/", "get", persona, 302) for persona in PERSONAS],
+    # `/` sends each role to its start page; someone with no role and no admin has none (403).
+    *[("/", "get", persona, 403 if persona == "outsider" else 302) for persona in PERSONAS],
     *[("/accounts/login/", "get", persona, 200 if persona == "anonymous" else 302) for persona in PERSONAS],
     *[("/accounts/logout/", "post", persona, 302) for persona in PERSONAS],
     *_rows("/customers/", "get", CUSTOMER_PAGES),
