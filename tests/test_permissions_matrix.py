@@ -41,6 +41,9 @@ MATRIX: list[tuple[str, str, str, int]] = [
     *_rows("/customers/{customer}/portal-session/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
     *_rows("/audit/", "get", {"agent": 200, "manager": 200, "auditor": 200}),
     *_rows("/audit/export.csv", "get", {"manager": 200, "auditor": 200}),
+    *_rows("/controls/links/", "get", {"manager": 200}),
+    # Without a reason: 400 shows the manager got past the permission check.
+    *_rows("/controls/links/", "post", {"manager": 400}),
     *[("/healthz", "get", persona, 200) for persona in PERSONAS],
     # Step-up at the identity provider: 404 while SSO is off, so only anonymous visitors are
     # compared here (sent to sign in either way); tests/sso covers it with SSO on.
