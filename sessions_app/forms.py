@@ -144,6 +144,7 @@ class LinkSwitchForm(forms.Form):
     enabled = forms.TypedChoiceField(
         choices=[("on", "Switch link creation on"), ("off", "Switch link creation off")],
         coerce=lambda value: value == "on",
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose on or off.", "invalid_choice": "Choose on or off."},
     )
     reason = forms.CharField(
