@@ -2,20 +2,14 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from sessions_app.views import health, sign_in
+from sessions_app.views import health, home, sign_in
 
 # A database outage raised outside a view (the session store, the login lockout) answers 503.
 handler500 = "sessions_app.views.unavailable.server_error"
 
 urlpatterns = [
-    # Generic views answer PUT (the login form even processes it like a POST): only what is served.
-    path(
-        "",
-        RedirectView.as_view(pattern_name="sessions_app:customer_search", http_method_names=["get", "head"]),
-        name="home",
-    ),
+    path("", home.home, name="home"),
     path("accounts/login/", sign_in.ConsoleLoginView.as_view(), name="login"),
     path("accounts/logout/", sign_in.sign_out, name="logout"),
     # OpenID Connect (404 unless OIDC_ENABLED); the names are mozilla-django-oidc's.

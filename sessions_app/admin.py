@@ -1,15 +1,13 @@
-"""Django admin: the audit log and chain verifications, read-only; the managers' link kill switch."""
+"""Django admin: the audit log and chain verifications, read-only (the kill switch moved to the console)."""
 
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from . import audit
 from .context import context_of
-from .links import kill_switch as killswitch
 from .models import AuditEvent, ChainVerification, KillSwitch, OIDCIdentity
 
 if TYPE_CHECKING:  # django-stubs makes ModelAdmin generic in its model; at runtime it is not subscriptable
@@ -105,13 +103,17 @@ class ChainVerificationAdmin(ReadOnlyAdmin):
 
 @admin.register(KillSwitch)
 class KillSwitchAdmin(_SwitchBase):
-    """The managers' kill switch: one row, changed only through `set_link_creation` (audited)."""
+    """Not listed: the switch lives at /controls/links/, with a reason; old admin bookmarks go there."""
 
-    fields = ("enabled", "changed_at", "changed_by")
-    readonly_fields = ("changed_at", "changed_by")
     actions = None
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return False
+
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
@@ -120,13 +122,16 @@ class KillSwitchAdmin(_SwitchBase):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, object] | None = None
     ) -> HttpResponse:
-        """There is one switch: go straight to its form (creating the row on first use)."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        return redirect("admin:sessions_app_killswitch_change", killswitch.get_switch().pk)
+        return redirect("sessions_app:link_controls")
 
-    def save_model(self, request: HttpRequest, obj: KillSwitch, form: object, change: bool) -> None:
-        killswitch.set_link_creation(context=context_of(request), enabled=obj.enabled)
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, object] | None = None,
+    ) -> HttpResponse:
+        return redirect("sessions_app:link_controls")
 
 
 @admin.register(OIDCIdentity)

@@ -158,3 +158,24 @@ class ApprovalDecisionForm(forms.Form):
         regex=r"^[0-9a-f]{64}$",
         error_messages={"required": "Open the request again.", "invalid": "Open the request again."},
     )
+
+
+class LinkSwitchForm(forms.Form):
+    """A manager's switch of link creation: on or off, why, and (second step) that they are sure."""
+
+    enabled = forms.TypedChoiceField(
+        choices=[("on", "Switch link creation on"), ("off", "Switch link creation off")],
+        coerce=lambda value: value == "on",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose on or off.", "invalid_choice": "Choose on or off."},
+    )
+    reason = forms.CharField(
+        max_length=MAX_REASON_LENGTH,
+        strip=True,
+        validators=[reject_control_characters],
+        error_messages={
+            "required": "Enter a reason: agents see it while links are off.",
+            "max_length": "The reason is at most %(limit_value)d characters long.",
+        },
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)

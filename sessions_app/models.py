@@ -161,6 +161,8 @@ class KillSwitch(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Why the last change was made, as the manager typed it (shown to agents while links are off).
+    reason = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = "kill switch"

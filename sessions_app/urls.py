@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from .views import approvals, audit, customers, portal, redeem
+from .views import approvals, audit, controls, customers, portal, redeem
 
 
 class CustomerIdConverter:
@@ -43,4 +43,5 @@ urlpatterns = [
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("audit/verify/", audit.audit_verify, name="audit_verify"),
     path("audit/<int:seq>/", audit.audit_detail, name="audit_detail"),
+    path("controls/links/", controls.link_controls, name="link_controls"),
 ]

@@ -29,7 +29,8 @@ def _rows(url: str, method: str, allowed: dict[str, int]) -> list[tuple[str, str
 CUSTOMER_PAGES = dict.fromkeys(CONSOLE_ROLES, 200)
 
 MATRIX: list[tuple[str, str, str, int]] = [
-    *[("/", "get", persona, 302) for persona in PERSONAS],
+    # `/` sends each role to its start page; someone with no role and no admin has none (403).
+    *[("/", "get", persona, 403 if persona == "outsider" else 302) for persona in PERSONAS],
     *[("/accounts/login/", "get", persona, 200 if persona == "anonymous" else 302) for persona in PERSONAS],
     *[("/accounts/logout/", "post", persona, 302) for persona in PERSONAS],
     *_rows("/customers/", "get", CUSTOMER_PAGES),
@@ -47,6 +48,9 @@ MATRIX: list[tuple[str, str, str, int]] = [
     *_rows("/approvals/999999/", "post", dict.fromkeys(CONSOLE_ROLES, 404)),
     *_rows("/audit/", "get", {"agent": 200, "manager": 200, "auditor": 200}),
     *_rows("/audit/export.csv", "get", {"manager": 200, "auditor": 200}),
+    *_rows("/controls/links/", "get", {"manager": 200}),
+    # Without a reason: 400 shows the manager got past the permission check.
+    *_rows("/controls/links/", "post", {"manager": 400}),
     *[("/healthz", "get", persona, 200) for persona in PERSONAS],
     # Step-up at the identity provider: 404 while SSO is off, so only anonymous visitors are
     # compared here (sent to sign in either way); tests/sso covers it with SSO on.

@@ -65,11 +65,13 @@ def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     except PaddleError as exc:
         return paddle_error_response(request, exc)
     helpdesk, helpdesk_errors = _helpdesk(request)
+    switch = kill_switch.current()
     context = {
         "customer": overview.customer,
         "subscriptions": overview.subscriptions,
         "max_subscriptions": MAX_SUBSCRIPTIONS,
-        "kill_switch_by": kill_switch.disabled_by(),
+        "kill_switch_by": switch.disabled_by,
+        "kill_switch": switch,
         "helpdesk": helpdesk,
         "helpdesk_errors": helpdesk_errors,
         "history": history.link_history(customer_id),

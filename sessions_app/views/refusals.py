@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from ..accounts import step_up
 from ..forms import MAX_REASON_LENGTH
-from ..links import approvals
+from ..links import approvals, kill_switch
 from ..links.refusals import (
     ApprovalRequired,
     DependencyDown,
@@ -31,7 +31,7 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     context: dict[str, object] = {"customer_id": customer_id}
     if isinstance(refusal, LinksSwitchedOff):
         template = "portal/kill_switch_on.html"
-        context["disabled_by"] = refusal.disabled_by
+        context.update(disabled_by=refusal.disabled_by, switch=kill_switch.current())
     elif isinstance(refusal, StepUpRequired):
         template = "portal/step_up_refused.html"
         context.update(errors=refusal.errors, minutes=settings.STEP_UP_MINUTES)

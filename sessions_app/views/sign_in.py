@@ -25,6 +25,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 from .. import audit
 from ..accounts import oidc, step_up
 from ..context import context_for
+from ..landing import landing_url
 
 STEP_UP_SESSION_KEY = "oidc_step_ups"  # state -> {"next": local path, "max_age": seconds}
 STEP_UP_PENDING_MAX = 10  # as many step-ups in flight as tabs a person plausibly opens
@@ -200,6 +201,10 @@ class ConsoleLoginView(LoginView):
 
     redirect_authenticated_user = True
     http_method_names = ["get", "head", "post", "options"]
+
+    def get_default_redirect_url(self) -> str:
+        """Straight to the role's start page (auditors to the audit log), without the hop through `/`."""
+        return landing_url(self.request) or super().get_default_redirect_url()
 
     def get_form_class(self) -> type[AuthenticationForm]:
         return BreakGlassForm if settings.OIDC_ENABLED else AuthenticationForm

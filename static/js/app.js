@@ -47,3 +47,17 @@ document.addEventListener("DOMContentLoaded", () => {
     }, seconds * 1000);
   }
 });
+
+// Narrow screens stack table rows (app.css): each cell is labelled with its column's heading.
+function labelTableCells(root) {
+  root.querySelectorAll("table").forEach((table) => {
+    const headings = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      Array.from(row.cells).forEach((cell, index) => {
+        if (headings[index] && !cell.hasAttribute("colspan")) cell.dataset.label = headings[index];
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelTableCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelTableCells(event.detail.target));

@@ -60,11 +60,11 @@ def test_a_manager_switch_refuses_a_confirmed_creation_at_once(
     agent_client: Client, manager: User, customer_id: str, subscription_ids: list[str], emulator: Emulator
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
-    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False, reason="maintenance")
 
     response = create(agent_client, customer_id, subscription_ids, token=token)
 
-    assert_refused(response, 503, "switched off by a manager", emulator)
+    assert_refused(response, 503, "switched off by manager at", emulator)
     event = AuditEvent.objects.get(action="portal_session.failed")
     assert event.details["disabled_by"] == "manager"
 

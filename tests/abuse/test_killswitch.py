@@ -28,7 +28,9 @@ def test_the_setting_switches_link_creation_off(settings: Settings) -> None:
 
 def test_a_manager_switching_off_takes_effect_at_once_and_is_audited(manager: User) -> None:
     request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3")
-    killswitch.set_link_creation(context=context_of(request, actor=manager), enabled=False)
+    killswitch.set_link_creation(
+        context=context_of(request, actor=manager), enabled=False, reason="maintenance"
+    )
     assert not killswitch.link_creation_enabled()
     assert killswitch.disabled_by() == killswitch.BY_MANAGER
     switch = killswitch.get_switch()
@@ -44,8 +46,8 @@ def test_a_manager_switching_off_takes_effect_at_once_and_is_audited(manager: Us
 
 
 def test_switching_back_on_is_audited_too(manager: User) -> None:
-    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False)
-    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=True)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=False, reason="maintenance")
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=True, reason="maintenance")
     assert killswitch.link_creation_enabled()
     assert [event.details for event in AuditEvent.objects.order_by("seq")] == [
         {"enabled": False},
@@ -54,7 +56,7 @@ def test_switching_back_on_is_audited_too(manager: User) -> None:
 
 
 def test_setting_the_switch_to_its_current_state_records_nothing(manager: User) -> None:
-    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=True)
+    killswitch.set_link_creation(context=RequestContext(actor=manager), enabled=True, reason="maintenance")
     assert not AuditEvent.objects.exists()
     assert killswitch.get_switch().changed_by is None
 
@@ -69,6 +71,8 @@ def test_a_switch_whose_audit_record_is_refused_does_not_change(manager: User) -
     refuse_audit_inserts("portal_sessions.switched")
     request = RequestFactory().post("/")
     with pytest.raises(DatabaseError):
-        killswitch.set_link_creation(context=context_of(request, actor=manager), enabled=False)
+        killswitch.set_link_creation(
+            context=context_of(request, actor=manager), enabled=False, reason="maintenance"
+        )
     assert killswitch.link_creation_enabled()
     assert not AuditEvent.objects.exists()

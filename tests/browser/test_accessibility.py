@@ -1,0 +1,151 @@
+"""Every console page and state, at 1280 and 390 px: zero WCAG 2.2 A/AA violations by axe-core, and
+no horizontal scroll on a phone.
+
+One walk per width collects every problem before asserting, so a failure lists them all.
+"""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from paddle_emulator import Emulator
+from sessions_app.context import RequestContext
+from sessions_app.links import kill_switch
+from sessions_app.models import AuditEvent
+from tests.support.accessibility import horizontal_overflow, wcag_violations
+from tests.support.personas import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+PHONE_WIDTH = 390
+
+
+class Walk:
+    """Opens pages in one viewport and writes down what axe (and, on a phone, the width) finds."""
+
+    def __init__(self, browser: Browser, base: str, size: tuple[int, int]) -> None:
+        self.browser, self.base = browser, base
+        self.width, self.height = size
+        self.problems: dict[str, list[str]] = {}
+        self.states: list[str] = []
+
+    def new_page(self) -> Page:
+        page = self.browser.new_context(viewport={"width": self.width, "height": self.height}).new_page()
+        page.set_default_timeout(5000)
+        return page
+
+    def sign_in(self, username: str) -> Page:
+        page = self.new_page()
+        page.goto(f"{self.base}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    def check(self, page: Page, state: str) -> None:
+        page.wait_for_load_state()
+        self.states.append(state)
+        found = wcag_violations(page)
+        if self.width <= PHONE_WIDTH and (overflow := horizontal_overflow(page)):
+            found.append(f"scrolls sideways by {overflow} px")
+        if found:
+            self.problems[state] = found
+            print(f"{self.width}px {state}:", *found, sep="\n  ")
+
+
+def confirm_two(page: Page, base: str, customer_id: str) -> None:
+    page.goto(f"{base}/customers/{customer_id}/")
+    boxes = page.locator("input[name=subscription_ids]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("text=Continue")
+    expect(page.locator("h1")).to_contain_text("Create portal links for")
+
+
+def fill_and_create(page: Page) -> None:
+    page.fill("#reason", "TICKET-4711")
+    page.fill("#requester_email", page.locator("#email-on-file").inner_text())
+    page.check("input[name=delivery][value=show]")
+    page.click("text=Create links")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_and_state_passes_axe_and_fits_the_screen(
+    browser: Browser, live_server: LiveServer, emulator: Emulator, settings: Settings, width: str
+) -> None:
+    settings.PORTAL_SESSIONS_PER_HOUR = 1
+    settings.APPROVAL_ON_QUOTA = False  # the plain 429 page is one of the states walked
+    call_command("bootstrap_roles", stdout=io.StringIO())
+    make_user("agent", role="Support agent")
+    manager = make_user("manager", role="Support manager")
+    User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    base, customer_id = live_server.url, emulator.examples()["all_statuses"]
+    walk = Walk(browser, base, WIDTHS[width])
+
+    anonymous = walk.new_page()
+    anonymous.goto(f"{base}/accounts/login/")
+    walk.check(anonymous, "sign in")
+
+    agent = walk.sign_in("agent")
+    walk.check(agent, "search, empty")
+    agent.goto(f"{base}/customers/?q=Avery")
+    walk.check(agent, "search, results")
+    agent.goto(f"{base}/customers/?q=ctm_123")
+    walk.check(agent, "search, error")
+    agent.goto(f"{base}/customers/{customer_id}/")
+    walk.check(agent, "customer")
+    confirm_two(agent, base, customer_id)
+    walk.check(agent, "confirm")
+    fill_and_create(agent)
+    expect(agent.locator("h1")).to_contain_text("Portal links for")
+    walk.check(agent, "links")
+    agent.reload()
+    expect(agent.locator("h1")).to_have_text("Nothing was created")
+    walk.check(agent, "refused (replay)")
+    confirm_two(agent, base, customer_id)
+    fill_and_create(agent)
+    expect(agent.locator("body")).to_contain_text("limit")
+    walk.check(agent, "rate-limited")
+    confirm_two(agent, base, customer_id)
+    kill_switch.set_link_creation(context=RequestContext(actor=manager), enabled=False, reason="INC-42")
+    fill_and_create(agent)
+    expect(agent.locator("h1")).to_have_text("Link creation is switched off")
+    walk.check(agent, "switched off")
+    agent.goto(f"{base}/customers/{customer_id}/")
+    walk.check(agent, "customer, switched off")
+    agent.goto(f"{base}/audit/")
+    walk.check(agent, "audit list, own events")
+
+    boss = walk.sign_in("manager")
+    walk.check(boss, "manager's start")
+    boss.goto(f"{base}/audit/")
+    walk.check(boss, "audit list")
+    boss.goto(f"{base}/audit/{AuditEvent.objects.order_by('seq')[0].seq}/")
+    walk.check(boss, "audit event")
+    boss.goto(f"{base}/approvals/")
+    walk.check(boss, "approvals to decide")
+    agent.goto(f"{base}/approvals/mine/")
+    walk.check(agent, "my approval requests")
+    boss.goto(f"{base}/controls/links/")
+    walk.check(boss, "kill switch")
+    boss.click("text=Continue")
+    walk.check(boss, "kill switch, reason missing")
+    boss.fill("#id_reason", "incident over")
+    boss.click("text=Continue")
+    expect(boss.locator("h1")).to_have_text("Switch link creation on?")
+    walk.check(boss, "kill switch, confirm step")
+
+    root = walk.sign_in("root")
+    expect(root).to_have_url(f"{base}/admin/")
+    walk.check(root, "admin index")
+
+    assert walk.problems == {}
+    assert len(walk.states) == 21
