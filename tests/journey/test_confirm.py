@@ -9,7 +9,7 @@ from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent, SpentConfirmation
 from tests.support.journey import TOKEN_RE, confirm_page, paddle_posts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_sign_in")]
 
 
 def test_the_confirm_page_lists_the_links_and_what_holders_can_do(

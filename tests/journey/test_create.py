@@ -23,7 +23,7 @@ from tests.support.journey import (
     refuse_audit_inserts,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_sign_in")]
 
 
 def test_the_links_are_shown_once_with_copy_buttons_and_safe_attributes(

@@ -10,7 +10,7 @@ from pytest_django import Settings
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_sign_in")]
 
 
 def test_the_page_shows_the_customer_and_every_subscription_with_a_tick_box(

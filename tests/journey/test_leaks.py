@@ -16,7 +16,7 @@ from paddle_emulator import Emulator
 from tests.support.journey import confirm, create, portal_links
 from tests.support.mail import Mailbox
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_sign_in")]
 
 TOKEN_RE = re.compile(r"pga_[A-Za-z0-9_\-.]+")
 

@@ -7,7 +7,7 @@ from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
 from tests.support.responses import ClientResponse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_sign_in")]
 
 
 def search(client: Client, query: str, *, htmx: bool = False) -> ClientResponse:

@@ -6,7 +6,7 @@ from django.test import Client
 from paddle_emulator import Emulator
 from sessions_app.paddle.client import MAX_SEARCH_RESULTS
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_sign_in")]
 
 
 def test_a_broad_free_text_search_shows_at_most_20_customers(
