@@ -18,8 +18,7 @@ from sessions_app.links.requester import Delivery
 from sessions_app.models import AuditEvent, RedemptionToken
 from tests.support.journey import confirm, confirm_page, create, paddle_posts
 from tests.support.mail import Mailbox
-
-from .conftest import FreshProof
+from tests.support.step_up import FreshProof
 
 pytestmark = pytest.mark.django_db
 

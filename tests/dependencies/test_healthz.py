@@ -4,8 +4,7 @@ import pytest
 import requests
 
 from paddle_emulator import Emulator
-
-from .conftest import HEALTHZ_TOKEN, Console
+from tests.support.outages import HEALTHZ_TOKEN, Console
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 

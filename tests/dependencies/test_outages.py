@@ -15,9 +15,8 @@ import requests
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent, RedemptionToken
 from tests.support.harness import Agent, confirmation_token, portal_links
+from tests.support.outages import Console
 from tests.support.production import make_agent
-
-from .conftest import Console
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 

@@ -1,29 +1,17 @@
 """SSO fixtures: the real identity provider process, the console on `live_server`, a requests browser."""
 
 import io
-import re
 import uuid
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from django.core.management import call_command
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from sessions_app.models import AuditEvent
 from tests.support.forged_tokens import ForgedTokens, serve_forged_tokens
-from tests.support.oidc_provider.fixture import OFFLINE_SSO, Provider, start_provider
-
-__all__ = ["OFFLINE_SSO", "Person", "apply", "last_event"]
-
-PROVIDER_PASSWORD = "provider password 123"
-
-
-def apply(settings: Settings, values: dict[str, object]) -> None:
-    for name, value in values.items():
-        setattr(settings, name, value)
+from tests.support.oidc_provider.fixture import Provider, start_provider
+from tests.support.sso import PROVIDER_PASSWORD, Person, apply
 
 
 @pytest.fixture(scope="session")
@@ -56,65 +44,3 @@ def person(sso: Provider) -> "Person":
     person = Person(username=username, email=f"{username}@example.com", provider=sso)
     person.sub = sso.put_user(username, PROVIDER_PASSWORD, email=person.email, groups=["support-agents"])
     return person
-
-
-class Person:
-    """Someone with a browser (a requests session) and an account at the provider."""
-
-    def __init__(self, *, username: str, email: str, provider: Provider) -> None:
-        self.username, self.email, self.provider = username, email, provider
-        self.sub = ""
-        self.browser = requests.Session()
-        self.browser.trust_env = False
-
-    def set_groups(self, groups: list[str], **fields: object) -> None:
-        self.sub = self.provider.put_user(
-            self.username, PROVIDER_PASSWORD, email=self.email, groups=groups, **fields
-        )
-
-    def sign_in(self, console: str, *, next_path: str = "/customers/") -> requests.Response:
-        """Console → provider sign-in form → back through the callback; the final response."""
-        form = self.browser.get(f"{console}/oidc/authenticate/", params={"next": next_path}, timeout=10)
-        return self.submit_provider_form(form)
-
-    def submit_provider_form(self, form_page: requests.Response) -> requests.Response:
-        assert form_page.url.startswith(f"{self.provider.origin}/accounts/login/"), form_page.url
-        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form_page.text)
-        next_field = re.search(r'name="next" value="([^"]*)"', form_page.text)
-        assert csrf is not None
-        assert next_field is not None
-        return self.browser.post(
-            form_page.url,
-            data={
-                "csrfmiddlewaretoken": csrf.group(1),
-                "username": self.username,
-                "password": PROVIDER_PASSWORD,
-                "next": next_field.group(1).replace("&amp;", "&"),
-            },
-            timeout=10,
-        )
-
-    def start_sign_in(self, console: str) -> dict[str, str]:
-        """Only the console's half: the authorization request's parameters (state, nonce, ...)."""
-        response = self.browser.get(f"{console}/oidc/authenticate/", allow_redirects=False, timeout=10)
-        assert response.status_code == 302
-        return {
-            name: values[0] for name, values in parse_qs(urlsplit(response.headers["Location"]).query).items()
-        }
-
-    def sign_out(self, console: str) -> requests.Response:
-        self.browser.get(f"{console}/customers/", timeout=10)
-        csrf = self.browser.cookies.get("csrftoken")
-        return self.browser.post(
-            f"{console}/accounts/logout/", data={"csrfmiddlewaretoken": csrf}, timeout=10
-        )
-
-    def is_signed_in(self, console: str) -> bool:
-        response = self.browser.get(f"{console}/customers/", allow_redirects=False, timeout=10)
-        return response.status_code != 302
-
-
-def last_event(action: str) -> AuditEvent:
-    event = AuditEvent.objects.filter(action=action).order_by("-seq").first()
-    assert event is not None, f"no {action} event"
-    return event

@@ -11,8 +11,7 @@ from pytest_django import Settings
 from sessions_app.models import AuditEvent, OIDCIdentity
 from tests.support.forged_tokens import ForgedTokens
 from tests.support.oidc_provider.fixture import Provider
-
-from .conftest import Person, last_event
+from tests.support.sso import Person, last_event
 
 
 def assert_refused(console: str, person: Person, response: requests.Response, code: str) -> None:

@@ -11,8 +11,7 @@ from pytest_django import Settings
 from paddle_emulator import Emulator
 from sessions_app.accounts import step_up
 from tests.support.oidc_provider.fixture import Provider
-
-from .conftest import PROVIDER_PASSWORD, Person, last_event
+from tests.support.sso import PROVIDER_PASSWORD, Person, last_event
 
 pytestmark = [pytest.mark.browser]
 

@@ -10,9 +10,9 @@ from django.test import Client
 from pytest_django import Settings
 
 from sessions_app.models import AuditEvent
+from tests.support.oidc_provider.fixture import OFFLINE_SSO
 from tests.support.personas import PASSWORD
-
-from .conftest import OFFLINE_SSO, apply
+from tests.support.sso import apply
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.contrib.auth.models import User
 
 from sessions_app.models import OIDCIdentity
 from tests.support.oidc_provider.fixture import Provider
-
-from .conftest import Person, last_event
+from tests.support.sso import Person, last_event
 
 
 def roles_of(username: str) -> list[str]:

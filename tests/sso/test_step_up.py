@@ -10,8 +10,8 @@ from pytest_django import Settings
 from sessions_app.accounts.step_up import SESSION_KEY
 from tests.support.forged_tokens import ForgedTokens
 from tests.support.oidc_provider.fixture import Provider
+from tests.support.sso import Person, last_event
 
-from .conftest import Person, last_event
 from .test_bad_input import forge, valid_claims
 
 
