@@ -57,9 +57,9 @@ def run(options: argparse.Namespace, *, api_key: str, out: Output) -> None:
         lines.append(f"  {customer_id}  {customer['name']!r:40} {customer['email']}")
         lines.append(f"      {name}: {EXAMPLE_NOTES[name]}")
     lines.append("Ctrl-C to stop.")
-    out.write("\n".join(lines) + "\n")
-    out.flush()  # the banner must show even when stdout is a pipe
-    try:
+    try:  # from before the banner: a Ctrl-C right after "Ctrl-C to stop." still stops cleanly
+        out.write("\n".join(lines) + "\n")
+        out.flush()  # the banner must show even when stdout is a pipe
         threading.Event().wait()
     except KeyboardInterrupt:
         out.write("Stopping.\n")
