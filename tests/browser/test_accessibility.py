@@ -9,7 +9,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -34,11 +34,19 @@ class Walk:
         self.width, self.height = size
         self.problems: dict[str, list[str]] = {}
         self.states: list[str] = []
+        self.contexts: list[BrowserContext] = []
 
     def new_page(self) -> Page:
-        page = self.browser.new_context(viewport={"width": self.width, "height": self.height}).new_page()
+        context = self.browser.new_context(viewport={"width": self.width, "height": self.height})
+        self.contexts.append(context)
+        page = context.new_page()
         page.set_default_timeout(5000)
         return page
+
+    def close(self) -> None:
+        """Close every browser it opened, so no keep-alive connection outlives the test's database."""
+        for context in self.contexts:
+            context.close()
 
     def sign_in(self, username: str) -> Page:
         page = self.new_page()
@@ -79,7 +87,12 @@ def fill_and_create(page: Page) -> None:
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_and_state_passes_axe_and_fits_the_screen(
-    browser: Browser, live_server: LiveServer, emulator: Emulator, settings: Settings, width: str
+    browser: Browser,
+    live_server: LiveServer,
+    emulator: Emulator,
+    settings: Settings,
+    width: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     settings.APPROVAL_ON_QUOTA = False  # the plain 429 page is one of the states walked
@@ -89,6 +102,7 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     User.objects.create_superuser("root", "root@example.com", PASSWORD)
     base, customer_id = live_server.url, emulator.examples()["all_statuses"]
     walk = Walk(browser, base, WIDTHS[width])
+    request.addfinalizer(walk.close)
 
     anonymous = walk.new_page()
     anonymous.goto(f"{base}/accounts/login/")
