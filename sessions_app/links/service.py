@@ -88,7 +88,7 @@ class _Attempt:
         return replace(self, customer_email=customer.email, customer_name=customer.name or "")
 
     def details(self) -> dict[str, object]:
-        details: dict[str, object] = {"attempt": self.id}
+        details: dict[str, object] = {"attempt": self.id} if self.id else {}
         if self.channel:
             details["channel"] = self.channel
         if self.requester_email or self.requester_match is not None:
@@ -161,10 +161,12 @@ def plan(
     requester_email: str = "",
     delivery: Delivery = Delivery.EMAIL,
 ) -> Plan:
-    """The confirm page's data and its one-time token; refused while links are off. No side effect.
+    """The confirm page's data and its one-time token; refused while links are off.
 
-    With a requester email (from the helpdesk link) the check is known already: a mismatch
-    offers, and preselects, only email delivery. `issue` decides again either way.
+    It creates nothing, but it shows a customer's name, email and subscriptions, so it is audited
+    as a `customer.view` of the confirm page, with the ticked subscriptions. With a requester email (from the helpdesk link) the check
+    is known already: a mismatch offers, and preselects, only email delivery. `issue` decides
+    again either way.
     """
     user = context.user
     if user is None:
@@ -190,6 +192,15 @@ def plan(
         delivery=chosen,
         requester_match=check.matches if check is not None else True,
         quota_used_up=used_up,
+    )
+    viewed = _Attempt(customer_id, tuple(subscription_ids)).with_customer(overview.customer)
+    _append(
+        context,
+        replace(viewed, id=""),  # no attempt yet: that starts with the submission
+        links_created=False,
+        action=audit.Action.CUSTOMER_VIEW,
+        outcome=audit.Outcome.SUCCESS,
+        details={"page": "confirm", **({"approval_rules": list(rules)} if rules else {})},
     )
     return Plan(
         customer=overview.customer,

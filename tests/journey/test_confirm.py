@@ -27,7 +27,15 @@ def test_the_confirm_page_lists_the_links_and_what_holders_can_do(
     assert TOKEN_RE.search(html)
     assert response["Cache-Control"].startswith("max-age=0")
     assert "no-store" in response["Cache-Control"]
-    assert AuditEvent.objects.count() == audited_before
+    # It shows the customer's name, email and subscriptions: audited as a view of the confirm page.
+    [viewed] = AuditEvent.objects.all()[: AuditEvent.objects.count() - audited_before]
+    assert (viewed.action, viewed.customer_id, viewed.subscription_ids) == (
+        "customer.view",
+        customer_id,
+        subscription_ids,
+    )
+    assert viewed.customer_email == emulator.customer(customer_id)["email"]
+    assert viewed.details == {"page": "confirm"}
     assert paddle_posts(emulator) == []
     assert not SpentConfirmation.objects.exists()
 

@@ -83,7 +83,7 @@ def test_the_customer_page_adds_the_kill_switch_read_whatever_the_number_of_subs
             assert agent_client.get(f"/customers/{customer_id}/").status_code == 200
 
 
-def test_the_confirm_page_reads_the_kill_switch_and_writes_nothing(
+def test_the_confirm_page_reads_the_kill_switch_and_the_history_and_appends_its_view(
     agent_client: Client,
     emulator: Emulator,
     customer_id: str,
@@ -93,7 +93,7 @@ def test_the_confirm_page_reads_the_kill_switch_and_writes_nothing(
 ) -> None:
     confirmed()
 
-    with django_assert_num_queries(SIGNED_IN + KILL_SWITCH + HISTORY):
+    with django_assert_num_queries(SIGNED_IN + KILL_SWITCH + HISTORY + appends(1)):
         url = f"/customers/{customer_id}/portal-session/confirm/"
         assert agent_client.post(url, {"subscription_ids": subscription_ids}).status_code == 200
 
