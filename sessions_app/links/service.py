@@ -164,9 +164,9 @@ def plan(
     """The confirm page's data and its one-time token; refused while links are off.
 
     It creates nothing, but it shows a customer's name, email and subscriptions, so it is audited
-    as a `customer.view` of the confirm page, with the ticked subscriptions. With a requester email (from the helpdesk link) the check
-    is known already: a mismatch offers, and preselects, only email delivery. `issue` decides
-    again either way.
+    as a `customer.view` of the confirm page, with the ticked subscriptions. With a requester
+    email (from the helpdesk link) the check is known already: a mismatch offers, and
+    preselects, only email delivery. `issue` decides again either way.
     """
     user = context.user
     if user is None:
