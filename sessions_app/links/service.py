@@ -241,38 +241,13 @@ def issue(
         channel=delivery.value,
         requester_email=requester_email.strip(),
     )
-    try:
-        confirmed = confirmation.verify(
-            confirmation_token, user=context.actor, customer_id=customer_id, subscription_ids=subscription_ids
-        )
-    except confirmation.ConfirmationError as exc:
-        _audit_refusal(context, attempt, error_code=exc.code)
-        raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
+    confirmed = _verified_confirmation(context, attempt, confirmation_token)
 
     _refuse_while_switched_off(context, attempt)
 
-    if not is_fresh(step_up.proved_at()):
-        # The proof audits itself (auth.step_up); a failed one uses no quota and keeps the token.
-        outcome = step_up.prove()
-        if not outcome.proved:
-            raise StepUpRequired(outcome.errors)
+    _require_fresh_step_up(step_up)
 
-    try:
-        limit = limits.check_and_count(context.actor)
-    except limits.LimitsUnavailable as exc:
-        refusal = DependencyDown("cache")
-        _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
-        raise refusal from exc
-    if not limit.allowed:
-        _audit_refusal(
-            context,
-            attempt,
-            action=audit.Action.PORTAL_SESSION_RATE_LIMITED,
-            error_code=RateLimited.code,
-            details={"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()},
-        )
-        # With the quota rule on, the refusal offers to ask a manager instead (the hour only).
-        raise RateLimited(limit, may_ask=limit.window == "hour" and approvals.quota_rule_on())
+    _count_against_limits(context, attempt, may_ask_approval=True)
 
     overview = _fetch_for_ownership_check(context, attempt)
     check = requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
@@ -331,32 +306,19 @@ def request_approval(
         channel=delivery.value,
         requester_email=requester_email.strip(),
     )
-    try:
-        confirmed = confirmation.verify(
-            confirmation_token, user=context.actor, customer_id=customer_id, subscription_ids=subscription_ids
-        )
-    except confirmation.ConfirmationError as exc:
-        _audit_refusal(context, attempt, error_code=exc.code)
-        raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
+    confirmed = _verified_confirmation(context, attempt, confirmation_token)
     user = context.user
     if user is None:
         raise ValueError("only a signed-in user can ask for approval")
-    _refuse_if_switched_off(context, attempt)
-    if not is_fresh(step_up.proved_at()):
-        outcome = step_up.prove()
-        if not outcome.proved:
-            raise StepUpRequired(outcome.errors)
+    _refuse_while_switched_off(context, attempt)
+    _require_fresh_step_up(step_up)
     try:
         used_up = approvals.quota_used_up(user)
     except limits.LimitsUnavailable as exc:
         refusal = DependencyDown("cache")
         _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
         raise refusal from exc
-    try:
-        overview = fetch_customer_overview(customer_id)
-    except PaddleError as exc:
-        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
-        raise
+    overview = _fetch_for_ownership_check(context, attempt)
     check = requester.check(requester_email=requester_email, email_on_file=overview.customer.email)
     attempt = replace(attempt.with_customer(overview.customer), requester_match=check.matches)
     if overview.foreign(subscription_ids):
@@ -438,33 +400,11 @@ def complete_approval(
         requester_match=row.requester_match,
         approval=row.pk,
     )
-    _refuse_if_switched_off(context, attempt)
-    if not is_fresh(step_up.proved_at()):
-        outcome = step_up.prove()
-        if not outcome.proved:
-            raise StepUpRequired(outcome.errors)
+    _refuse_while_switched_off(context, attempt)
+    _require_fresh_step_up(step_up)
     if approvals.Rule.QUOTA.value not in row.rules:
-        try:
-            limit = limits.check_and_count(context.actor)
-        except limits.LimitsUnavailable as exc:
-            refusal = DependencyDown("cache")
-            _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
-            raise refusal from exc
-        if not limit.allowed:
-            details = {"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()}
-            _audit_refusal(
-                context,
-                attempt,
-                action=audit.Action.PORTAL_SESSION_RATE_LIMITED,
-                error_code=RateLimited.code,
-                details=details,
-            )
-            raise RateLimited(limit)
-    try:
-        overview = fetch_customer_overview(row.customer_id)
-    except PaddleError as exc:
-        _audit_paddle_failure(context, attempt, exc, details={"step": "ownership_check"})
-        raise
+        _count_against_limits(context, attempt, may_ask_approval=False)
+    overview = _fetch_for_ownership_check(context, attempt)
     attempt = attempt.with_customer(overview.customer)
     changed = (
         overview.foreign(subscription_ids)
@@ -513,14 +453,6 @@ def complete_approval(
     )
 
 
-def _refuse_if_switched_off(context: RequestContext, attempt: _Attempt) -> None:
-    disabled_by = kill_switch.disabled_by()
-    if disabled_by:
-        details = {"disabled_by": disabled_by}
-        _audit_refusal(context, attempt, error_code=LinksSwitchedOff.code, details=details)
-        raise LinksSwitchedOff(disabled_by)
-
-
 def redeem(*, context: RequestContext, token: str) -> IssuedLinks:
     """The customer's click on an emailed link: every rule again, then the links, once per token.
 
@@ -553,6 +485,52 @@ def redeem(*, context: RequestContext, token: str) -> IssuedLinks:
     return IssuedLinks(
         customer=overview.customer, subscriptions=overview.select(attempt.subscription_ids), session=session
     )
+
+
+def _verified_confirmation(
+    context: RequestContext, attempt: _Attempt, token: str
+) -> confirmation.Confirmation:
+    """The confirmation rule: the token is genuine, fresh, for exactly this request and unspent."""
+    try:
+        return confirmation.verify(
+            token,
+            user=context.actor,
+            customer_id=attempt.customer_id,
+            subscription_ids=attempt.subscription_ids,
+        )
+    except confirmation.ConfirmationError as exc:
+        _audit_refusal(context, attempt, error_code=exc.code)
+        raise ConfirmationRefused(exc.message, code=exc.code, status=exc.status) from exc
+
+
+def _require_fresh_step_up(step_up: StepUpProof) -> None:
+    """The step-up rule: a fresh proof, or a new one given with the request."""
+    if not is_fresh(step_up.proved_at()):
+        # The proof audits itself (auth.step_up); a failed one uses no quota and keeps the token.
+        outcome = step_up.prove()
+        if not outcome.proved:
+            raise StepUpRequired(outcome.errors)
+
+
+def _count_against_limits(context: RequestContext, attempt: _Attempt, *, may_ask_approval: bool) -> None:
+    """The per-agent limit rule: count this creation, or refuse (audited); fail closed without the cache."""
+    try:
+        limit = limits.check_and_count(context.actor)
+    except limits.LimitsUnavailable as exc:
+        refusal = DependencyDown("cache")
+        _audit_refusal(context, attempt, error_code=refusal.code, details={"service": refusal.service})
+        raise refusal from exc
+    if not limit.allowed:
+        _audit_refusal(
+            context,
+            attempt,
+            action=audit.Action.PORTAL_SESSION_RATE_LIMITED,
+            error_code=RateLimited.code,
+            details={"window": limit.window, "limit": limit.limit, "resets_at": limit.resets_at.isoformat()},
+        )
+        # With the quota rule on, the refusal offers to ask a manager instead (the hour only).
+        may_ask = may_ask_approval and limit.window == "hour" and approvals.quota_rule_on()
+        raise RateLimited(limit, may_ask=may_ask)
 
 
 def _refuse_while_switched_off(context: RequestContext, attempt: _Attempt) -> None:
