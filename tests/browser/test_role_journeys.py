@@ -1,0 +1,102 @@
+"""The manager's and the auditor's main work in the browser, at desktop and phone widths, with axe.
+
+A manager switches link creation off from the console with a reason and a confirm step; an agent
+then sees who, when and why, and cannot tick a subscription. An auditor signs in and lands on the
+audit log, and nothing in the navigation leads to "Not allowed".
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from paddle_emulator import Emulator
+from tests.support.accessibility import horizontal_overflow, wcag_violations
+from tests.support.personas import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+def signed_in_page(browser: Browser, base: str, username: str, size: tuple[int, int]) -> Page:
+    """A new browser at this size, signed in through the sign-in form; where it lands is left to the test."""
+    width, height = size
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.set_default_timeout(5000)
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def assert_usable(page: Page) -> None:
+    """No WCAG 2.2 A/AA violation, and no sideways scroll at this width."""
+    assert wcag_violations(page) == []
+    assert horizontal_overflow(page) == 0
+
+
+@pytest.fixture
+def roles(transactional_db: None) -> None:
+    call_command("bootstrap_roles", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_cannot_tick(
+    browser: Browser, live_server: LiveServer, emulator: Emulator, roles: None, width: str
+) -> None:
+    make_user("manager", role="Support manager")
+    make_user("agent", role="Support agent")
+    base, customer_id = live_server.url, emulator.examples()["all_statuses"]
+
+    manager = signed_in_page(browser, base, "manager", WIDTHS[width])
+    manager.get_by_role("link", name="Controls").click()
+    expect(manager.locator("h1")).to_have_text("Link creation")
+    manager.check("input[name=enabled][value=off]")
+    manager.get_by_role("button", name="Continue").click()
+    expect(manager.locator("#reason-error")).to_be_visible()  # the reason is required
+    manager.fill("#id_reason", "INC-77: suspected account takeover wave")
+    manager.get_by_role("button", name="Continue").click()
+    expect(manager.locator("h1")).to_have_text("Switch link creation off?")
+    assert_usable(manager)
+    manager.get_by_role("button", name="Yes, switch off").click()
+    expect(manager.locator("#switch-state")).to_contain_text("switched off by manager")
+    expect(manager.locator("#switch-state")).to_contain_text("INC-77: suspected account takeover wave")
+    assert_usable(manager)
+
+    agent = signed_in_page(browser, base, "agent", WIDTHS[width])
+    agent.goto(f"{base}/customers/{customer_id}/")
+    notice = agent.locator("#kill-switch-notice")
+    expect(notice).to_contain_text("switched off by manager")
+    expect(notice).to_contain_text("INC-77: suspected account takeover wave")
+    boxes = agent.locator("input[name=subscription_ids]")
+    assert boxes.count() > 0
+    for index in range(boxes.count()):
+        expect(boxes.nth(index)).to_be_disabled()
+    expect(agent.get_by_role("button", name="Continue")).to_be_disabled()
+    assert_usable(agent)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_an_auditor_signs_in_and_lands_on_the_audit_log(
+    browser: Browser, live_server: LiveServer, roles: None, width: str
+) -> None:
+    make_user("auditor", role="Auditor")
+    base = live_server.url
+
+    auditor = signed_in_page(browser, base, "auditor", WIDTHS[width])
+    expect(auditor).to_have_url(f"{base}/audit/")
+    expect(auditor.locator("h1")).to_contain_text("Audit log")
+    assert_usable(auditor)
+
+    # Every way back to the start, and every navigation item, stays on pages the auditor may use.
+    auditor.locator(".brand").click()
+    expect(auditor).to_have_url(f"{base}/audit/")
+    for name in auditor.locator("nav.nav a").all_inner_texts():
+        auditor.locator("nav.nav").get_by_role("link", name=name).click()
+        expect(auditor.locator("h1")).not_to_have_text("Not allowed")
+        auditor.go_back()
