@@ -43,7 +43,11 @@ def _expected_amount(subscription: dict[str, Any]) -> str:
     )
     amount = f"{total:,.0f}" if currency in ("JPY", "KRW") else f"{total / 100:,.2f}"
     cycle = subscription["billing_cycle"]
-    every = f"every {cycle['interval']}" if cycle["frequency"] == 1 else f"every {cycle['frequency']} {cycle['interval']}s"
+    every = (
+        f"every {cycle['interval']}"
+        if cycle["frequency"] == 1
+        else f"every {cycle['frequency']} {cycle['interval']}s"
+    )
     return f"{currency} {amount} {every}"
 
 
@@ -70,9 +74,8 @@ def test_each_group_is_labelled_by_product_plan_amount_and_status_with_the_id_se
         first = subscription["items"][0]
         assert group.heading.startswith(first["product"]["name"])
         assert (first["price"].get("name") or first["price"]["description"]) in group.heading
-        assert group.facts == (
-            f"{_expected_amount(subscription)} {subscription['status'].replace('_', ' ')} {subscription['id']}"
-        )
+        status = subscription["status"].replace("_", " ")
+        assert group.facts == f"{_expected_amount(subscription)} {status} {subscription['id']}"
         assert subscription["id"] not in group.heading  # the id is secondary, not the heading
 
 
@@ -82,8 +85,18 @@ def test_each_group_is_labelled_by_product_plan_amount_and_status_with_the_id_se
         ("active", False, FULL, ""),
         ("trialing", False, FULL, ""),
         ("past_due", False, FULL, ""),
-        ("paused", False, OVERVIEW_ONLY, "It is paused: Paddle's cancel and payment-method links open its overview page"),
-        ("canceled", False, OVERVIEW_ONLY, "It is canceled: Paddle's cancel and payment-method links open its overview page"),
+        (
+            "paused",
+            False,
+            OVERVIEW_ONLY,
+            "It is paused: Paddle's cancel and payment-method links open its overview page",
+        ),
+        (
+            "canceled",
+            False,
+            OVERVIEW_ONLY,
+            "It is canceled: Paddle's cancel and payment-method links open its overview page",
+        ),
         ("active", True, INVOICED, "Paid by invoice: Paddle's payment-method link opens the overview page"),
     ],
 )
@@ -110,7 +123,10 @@ def test_only_the_links_that_work_for_the_status_are_offered(
         assert "Cancel subscription" not in group.note
         message = links_page.message(page)
         assert ("Update the payment method" in message) is False
-    assert portal_links(page) == [links_page.urls_in(links_page.message(page))[0], *(h for _, h in group.links)]
+    assert portal_links(page) == [
+        links_page.urls_in(links_page.message(page))[0],
+        *(h for _, h in group.links),
+    ]
 
 
 def test_every_copy_button_is_named_for_its_link_and_subscription(
@@ -128,7 +144,9 @@ def test_every_copy_button_is_named_for_its_link_and_subscription(
 def _subscription(subscription_id: str, status: str = "active") -> Subscription:
     cycle = BillingCycle("month", 1)
     item = SubscriptionItem("Lighthouse Starter", "Monthly", 1, "3000", "USD", cycle)
-    return Subscription(subscription_id, "ctm_x", status, "USD", "automatic", cycle, None, None, None, None, None, (item,))
+    return Subscription(
+        subscription_id, "ctm_x", status, "USD", "automatic", cycle, None, None, None, None, None, (item,)
+    )
 
 
 def test_two_subscriptions_of_the_same_product_and_plan_are_told_apart() -> None:
@@ -136,7 +154,9 @@ def test_two_subscriptions_of_the_same_product_and_plan_are_told_apart() -> None
         return SubscriptionLinks(subscription_id, "https://p/c", "https://p/u", "https://p/v")
 
     twins = groups_of([(_subscription("sub_a"), links("sub_a")), (_subscription("sub_b"), links("sub_b"))])
-    other = groups_of([(_subscription("sub_a"), links("sub_a")), (_subscription("sub_b", "past_due"), links("sub_b"))])
+    other = groups_of(
+        [(_subscription("sub_a"), links("sub_a")), (_subscription("sub_b", "past_due"), links("sub_b"))]
+    )
     assert [g.label for g in twins] == [
         "Lighthouse Starter · Monthly (USD 30.00 every month, active) sub_a",
         "Lighthouse Starter · Monthly (USD 30.00 every month, active) sub_b",

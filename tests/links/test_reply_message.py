@@ -14,7 +14,10 @@ from tests.support.journey import confirm, create, portal_links
 pytestmark = [pytest.mark.django_db]
 
 URL = "/controls/message/"
-GOOD = "Dear {customer_name},\n\n{links}\n\nAsk again if a link no longer opens. We never ask for passwords.\n{agent_name}"
+GOOD = (
+    "Dear {customer_name},\n\n{links}\n\n"
+    "Ask again if a link no longer opens. We never ask for passwords.\n{agent_name}"
+)
 
 
 def test_the_default_message_is_in_use_until_a_manager_saves_one(manager_client: Client) -> None:
@@ -70,7 +73,10 @@ def test_a_preview_shows_the_typed_text_filled_in_and_saves_nothing(manager_clie
     ("text", "problem"),
     [
         ("", "Enter the message."),
-        ("Hi {name}, {links}", "Unknown placeholder {name}: use only {customer_name}, {links}, {agent_name}, {company}."),
+        (
+            "Hi {name}, {links}",
+            "Unknown placeholder {name}: use only {customer_name}, {links}, {agent_name}, {company}.",
+        ),
         ("Hi {customer_name.__class__}, {links}", "Unknown placeholder {customer_name.__class__}"),
         ("Hi {0}, {links}", "Unknown placeholder {0}"),
         ("Hi {customer_name!r}, {links}", "Unknown placeholder {customer_name!r}"),
@@ -113,12 +119,14 @@ def test_agents_links_pages_use_the_saved_message_with_odd_characters_as_typed(
     customer_id: str,
     subscription_ids: list[str],
 ) -> None:
-    saved = "Dear {customer_name} & \"family\" <at home>, it's {company}:\n\n{links}\n\n— {agent_name}"
+    saved = 'Dear {customer_name} & "family" <at home>, it\'s {company}:\n\n{links}\n\n— {agent_name}'
     assert manager_client.post(URL, {"text": saved, "action": "save"}).status_code == 302
     token = confirm(agent_client, customer_id, subscription_ids)
     page = create(agent_client, customer_id, subscription_ids, token=token).content.decode()
     message = links_page.message(page)
-    assert message.startswith("Dear Avery Quinn & \"family\" <at home>, it's Example Ltd:\n\nYour billing portal")
+    assert message.startswith(
+        'Dear Avery Quinn & "family" <at home>, it\'s Example Ltd:\n\nYour billing portal'
+    )
     assert message.endswith("\n\n— agent")
     assert links_page.urls_in(message) == portal_links(page)
 

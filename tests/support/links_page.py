@@ -10,7 +10,9 @@ _HEADING_RE = re.compile(r'<h2 class="link-label" id="group-\d+">(.*?)</h2>', re
 _FACTS_RE = re.compile(r'<p class="group-facts">(.*?)</p>', re.S)
 _NOTE_RE = re.compile(r'<p class="muted small group-note">(.*?)</p>', re.S)
 _LINK_RE = re.compile(r'<a id="([^"]+)" href="([^"]+)"[^>]*>(.*?)</a>', re.S)
-_COPY_LABEL_RE = re.compile(r'<button type="button" class="copy secondary" data-copy="[^"]+" aria-label="([^"]+)"')
+_COPY_LABEL_RE = re.compile(
+    r'<button type="button" class="copy secondary" data-copy="[^"]+" aria-label="([^"]+)"'
+)
 _MESSAGE_RE = re.compile(r'<textarea id="reply-message"[^>]*>(.*?)</textarea>', re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 
@@ -34,7 +36,8 @@ def groups(page: str) -> list[Group]:
         heading = _HEADING_RE.search(block)
         facts = _FACTS_RE.search(block)
         note = _NOTE_RE.search(block)
-        assert heading is not None and facts is not None
+        assert heading is not None
+        assert facts is not None
         found.append(
             Group(
                 heading=_text(heading.group(1)),
