@@ -61,7 +61,7 @@ def test_an_agent_signs_in_searches_ticks_confirms_and_gets_links_once(
     result.click()
     page.wait_for_url(f"{base}/customers/{customer_id}/")
     tick_boxes = page.locator("input[name=subscription_ids]")
-    ticked = [tick_boxes.nth(0).get_attribute("value"), tick_boxes.nth(1).get_attribute("value")]
+    ticked = [str(tick_boxes.nth(0).get_attribute("value")), str(tick_boxes.nth(1).get_attribute("value"))]
     tick_boxes.nth(0).check()
     tick_boxes.nth(1).check()
     page.click("text=Continue")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from paddle_emulator import Emulator
 from sessions_app.links import reply
+from sessions_app.links.handover import LinkAction
 from sessions_app.models import AuditEvent, ReplyTemplate
 from tests.support import links_page
 from tests.support.journey import confirm, create, portal_links
@@ -41,6 +42,9 @@ def test_saving_keeps_a_version_with_who_and_when_and_audits_the_change(
     assert (event.actor, event.outcome) == (manager, "success")
     assert event.details["text"] == GOOD
     assert event.details["previous_text"] == reply.DEFAULT_TEXT
+    audit_page = manager_client.get(f"/audit/{event.seq}/")
+    assert audit_page.status_code == 200
+    assert "reply_template.changed" in audit_page.content.decode()
     page = manager_client.get(URL).content.decode()
     assert "saved by manager" in page
     assert 'id="message-history"' in page
@@ -108,8 +112,8 @@ def test_braces_written_double_are_kept_as_braces(manager_client: Client) -> Non
     ).startswith("Ref {case}: ")
 
 
-def _overview() -> reply.LinkAction:
-    return reply.LinkAction("overview", "", "Your billing portal", "https://example.invalid/p")
+def _overview() -> LinkAction:
+    return LinkAction("overview", "", "Your billing portal", "https://example.invalid/p")
 
 
 def test_agents_links_pages_use_the_saved_message_with_odd_characters_as_typed(
