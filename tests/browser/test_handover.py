@@ -147,3 +147,23 @@ def test_the_countdown_is_announced_at_one_minute_and_ten_seconds_then_the_links
     expect(page.locator(PORTAL_LINKS)).to_have_count(0)
     expect(page.locator("#reply-message")).to_have_count(0)  # the message held the links too
     expect(page.locator("#links-hidden")).to_be_visible()
+
+
+def test_without_javascript_the_message_is_there_to_copy_by_hand(
+    browser: Browser, live_server: LiveServer, emulator: Emulator, browser_agent: User
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        create_all_links(page, live_server.url, emulator.examples()["html_name"])
+        expect(page.locator("#copy-message")).to_be_hidden()
+        expect(page.locator("#links-countdown")).to_be_hidden()  # nothing would count it down
+        page.click("text=Show the message")
+        message = page.locator("#reply-message")
+        expect(message).to_be_visible()
+        hrefs = page.locator(PORTAL_LINKS).evaluate_all("links => links.map(link => link.href)")
+        assert links_page.urls_in(message.input_value()) == hrefs
+        assert message.input_value().startswith("Hi <script>alert(1)</script> Mallory,\n")
+    finally:
+        context.close()
