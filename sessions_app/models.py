@@ -43,6 +43,7 @@ class AuditEvent(models.Model):
         AUTH_BREAK_GLASS = "auth.break_glass"
         AUTH_ROLES_CHANGED = "auth.roles_changed"
         AUTH_SESSIONS_ENDED = "auth.sessions_ended"
+        REPLY_TEMPLATE_CHANGED = "reply_template.changed"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success"
@@ -290,3 +291,24 @@ class ApprovalRequest(models.Model):
 
     def __str__(self) -> str:
         return f"approval request #{self.pk} for {self.customer_id} ({self.status})"
+
+
+class ReplyTemplate(models.Model):
+    """A version of the message agents paste to the customer with the links (links/reply.py).
+
+    Each change adds a row; the newest is the one in use, the older ones are its history. It holds
+    placeholders only, never links: those are put in on the one-time links page, never stored.
+    """
+
+    text = models.TextField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        get_latest_by = ["changed_at", "pk"]
+        default_permissions = ("change",)
+        verbose_name = "reply message"
+
+    def __str__(self) -> str:
+        return f"reply message of {self.changed_at:%Y-%m-%d %H:%M}"

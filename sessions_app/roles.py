@@ -18,6 +18,7 @@ ADMIN_READ_AUDIT = "admin_read_audit"
 VIEW_KILL_SWITCH = "view_killswitch"
 CHANGE_KILL_SWITCH = "change_killswitch"
 APPROVE_PORTAL_SESSION = "approve_portal_session"
+CHANGE_REPLY_TEMPLATE = "change_replytemplate"
 
 ROLES: dict[str, tuple[str, ...]] = {
     "Support agent": (LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION, VIEW_AUDIT),
@@ -30,6 +31,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         VIEW_KILL_SWITCH,
         CHANGE_KILL_SWITCH,
         APPROVE_PORTAL_SESSION,
+        CHANGE_REPLY_TEMPLATE,
     ),
     "Auditor": (VIEW_AUDIT, VIEW_ALL_AUDIT, EXPORT_AUDIT),
 }

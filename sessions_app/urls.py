@@ -44,4 +44,5 @@ urlpatterns = [
     path("audit/verify/", audit.audit_verify, name="audit_verify"),
     path("audit/<int:seq>/", audit.audit_detail, name="audit_detail"),
     path("controls/links/", controls.link_controls, name="link_controls"),
+    path("controls/message/", controls.message_controls, name="message_controls"),
 ]

@@ -51,6 +51,9 @@ MATRIX: list[tuple[str, str, str, int]] = [
     *_rows("/controls/links/", "get", {"manager": 200}),
     # Without a reason: 400 shows the manager got past the permission check.
     *_rows("/controls/links/", "post", {"manager": 400}),
+    *_rows("/controls/message/", "get", {"manager": 200}),
+    # Without a text: 400 shows the manager got past the permission check.
+    *_rows("/controls/message/", "post", {"manager": 400}),
     *[("/healthz", "get", persona, 200) for persona in PERSONAS],
     # Step-up at the identity provider: 404 while SSO is off, so only anonymous visitors are
     # compared here (sent to sign in either way); tests/sso covers it with SSO on.

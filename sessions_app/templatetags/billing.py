@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from ..paddle.types import BillingCycle, ScheduledChange, SubscriptionItem
+from ..paddle.types import BillingCycle, ScheduledChange, Subscription, SubscriptionItem
 
 register = template.Library()
 
@@ -40,6 +40,23 @@ def billing_cycle(cycle: BillingCycle | None) -> str:
     if cycle.frequency == 1:
         return f"every {cycle.interval}"
     return f"every {cycle.frequency} {cycle.interval}s"
+
+
+@register.filter
+def recurring_total(subscription: Subscription) -> str:
+    """What the subscription bills each cycle: "USD 60.00 every month" (items of its currency only).
+
+    The sum of unit amount times quantity of its recurring items; one-time items are not recurring.
+    """
+    total = Decimal(0)
+    for item in subscription.items:
+        if item.billing_cycle is None or item.currency_code != subscription.currency_code:
+            continue
+        try:
+            total += Decimal(item.unit_amount) * item.quantity
+        except InvalidOperation:
+            continue
+    return f"{money(str(total), subscription.currency_code)} {billing_cycle(subscription.billing_cycle)}"
 
 
 @register.filter

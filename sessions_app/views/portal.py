@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,10 +20,10 @@ from ..links import history, service
 from ..links.refusals import InvalidInput, LinkRefusal
 from ..links.requester import MAX_EMAIL_LENGTH, Delivery
 from ..paddle.errors import PaddleError
-from ..paddle.types import Subscription, SubscriptionLinks
 from ..permissions import role_required
 from ..roles import CREATE_PORTAL_SESSION, LOOKUP_CUSTOMER
 from .errors import paddle_error_response
+from .links_page import links_page
 from .refusals import confirm_url, refusal_response
 from .request_types import ConsoleRequest
 
@@ -163,37 +162,17 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
         return paddle_error_response(request, exc)
     if isinstance(issued, service.EmailedLink):
         return render(request, "portal/emailed.html", {"emailed": issued, "customer": issued.customer})
-    context_data = {
-        "issued": issued,
-        "customer": issued.customer,
-        "links": _links_by_subscription(issued),
-        "visible_seconds": settings.PORTAL_LINKS_VISIBLE_SECONDS,
-    }
-    return render(request, "portal/links.html", context_data)
+    return links_page(request, issued)
 
 
 def _messages(form: Form) -> list[str]:
     return [str(message) for errors in form.errors.values() for message in errors]
 
 
-def _links_by_subscription(issued: service.IssuedLinks) -> list[tuple[Subscription, SubscriptionLinks]]:
-    """Each ticked subscription with its links, in the order the agent saw them."""
-    links = {entry.subscription_id: entry for entry in issued.session.subscriptions}
-    return [(subscription, links[subscription.id]) for subscription in issued.subscriptions]
-
-
-def links_response(request: HttpRequest, issued: "service.IssuedLinks | service.EmailedLink") -> HttpResponse:
+def links_response(
+    request: ConsoleRequest, issued: "service.IssuedLinks | service.EmailedLink"
+) -> HttpResponse:
     """The page a created link request ends on: where the email went, or the links once (no-store)."""
     if isinstance(issued, service.EmailedLink):
         return render(request, "portal/emailed.html", {"emailed": issued, "customer": issued.customer})
-    context_data = {
-        "issued": issued,
-        "customer": issued.customer,
-        "links": _links_by_subscription(issued),
-        "visible_seconds": settings.PORTAL_LINKS_VISIBLE_SECONDS,
-    }
-    response = render(request, "portal/links.html", context_data)
-    add_never_cache_headers(response)
-    response["Pragma"] = "no-cache"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return links_page(request, issued)

@@ -17,10 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..context import context_of
-from ..links import delivery, service
+from ..links import delivery, handover, service
 from ..links.refusals import LinkNoLongerWorks, LinkRefusal, RedemptionRateLimited
 from ..paddle.errors import PaddleError
-from .portal import _links_by_subscription
 
 # No script, no frame, no other origin: the page is one form and, after it, a list of links.
 STRICT_CSP = {
@@ -72,7 +71,8 @@ def _redeem(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "company": settings.COMPANY_NAME,
         "issued": issued,
-        "links": _links_by_subscription(issued),
+        "overview": handover.overview_action(issued.session),
+        "groups": handover.link_groups(issued),
     }
     return render(request, "redeem/links.html", context)
 

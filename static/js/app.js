@@ -22,31 +22,7 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 
-// Portal links: copy buttons (shown only where the clipboard API exists), and removal of the
-// links from the page after data-visible-seconds.
-document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll("button[data-copy]").forEach((button) => {
-    const link = document.getElementById(button.dataset.copy);
-    if (!link || !navigator.clipboard) return;
-    button.hidden = false;
-    button.addEventListener("click", async () => {
-      try {
-        await navigator.clipboard.writeText(link.href);
-        button.textContent = "Copied";
-      } catch {
-        button.textContent = "Copy failed: right-click the link";
-      }
-    });
-  });
-  const links = document.getElementById("portal-links");
-  const seconds = links ? Number(links.dataset.visibleSeconds) : 0;
-  if (seconds > 0) {
-    window.setTimeout(() => {
-      links.remove();
-      document.getElementById("links-hidden").hidden = false;
-    }, seconds * 1000);
-  }
-});
+// The one-time links page has its own file: static/js/links.js.
 
 // Narrow screens stack table rows (app.css): each cell is labelled with its column's heading.
 function labelTableCells(root) {

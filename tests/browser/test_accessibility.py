@@ -121,6 +121,9 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     fill_and_create(agent)
     expect(agent.locator("h1")).to_contain_text("Portal links for")
     walk.check(agent, "links")
+    agent.click("text=Show the message")
+    expect(agent.locator("#reply-message")).to_be_visible()
+    walk.check(agent, "links, message shown")
     agent.reload()
     expect(agent.locator("h1")).to_have_text("Nothing was created")
     walk.check(agent, "refused (replay)")
@@ -156,10 +159,20 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     boss.click("text=Continue")
     expect(boss.locator("h1")).to_have_text("Switch link creation on?")
     walk.check(boss, "kill switch, confirm step")
+    boss.goto(f"{base}/controls/message/")
+    walk.check(boss, "reply message")
+    boss.fill("#id_text", "Hi {name}")
+    boss.click("button:text('Save')")
+    expect(boss.locator("#message-problems")).to_be_visible()
+    walk.check(boss, "reply message, refused")
+    boss.fill("#id_text", "Hi {customer_name},\n\n{links}")
+    boss.click("button:text('Preview')")
+    expect(boss.locator("#message-preview")).to_contain_text("Hi Avery Quinn,")
+    walk.check(boss, "reply message, preview")
 
     root = walk.sign_in("root")
     expect(root).to_have_url(f"{base}/admin/")
     walk.check(root, "admin index")
 
     assert walk.problems == {}
-    assert len(walk.states) == 21
+    assert len(walk.states) == 25

@@ -9,7 +9,7 @@ from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent, RedemptionToken
-from tests.support.journey import confirm, create, paddle_posts, portal_links
+from tests.support.journey import confirm, create, expected_links, paddle_posts, portal_links
 from tests.support.mail import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_a_post_creates_the_links_once_with_the_links_pages_headers_and_a_second
 
     assert response.status_code == 200
     links = portal_links(response.content.decode())
-    assert len(links) == 1 + 3 * len(subscription_ids)
+    assert len(links) == expected_links(emulator, customer_id, subscription_ids)
     assert "no-store" in response["Cache-Control"]
     assert response["Referrer-Policy"] == "no-referrer"
     assert response["Pragma"] == "no-cache"

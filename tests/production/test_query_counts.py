@@ -25,6 +25,7 @@ SIGNED_IN = 4  # the session, the user, the user's console permissions, the sess
 KILL_SWITCH = 1
 HISTORY = 1  # the customer's link attempts of the last 30 days, one indexed read
 APPROVALS_BADGE = 1  # a manager's nav: the pending approval requests' ids, one indexed read
+REPLY_TEMPLATE = 1  # the links page's message for the customer: the newest saved template
 
 
 def appends(count: int) -> int:
@@ -118,7 +119,9 @@ def test_creating_links_checks_and_spends_the_token_and_appends_twice(
     token = confirmed()
 
     spent_check, spend = 1, 4  # is it spent? then BEGIN, delete expired rows, insert this one, COMMIT
-    with django_assert_num_queries(SIGNED_IN + spent_check + KILL_SWITCH + spend + appends(2)):
+    with django_assert_num_queries(
+        SIGNED_IN + spent_check + KILL_SWITCH + spend + appends(2) + REPLY_TEMPLATE
+    ):
         assert agent_client.post(url, {**data, "confirmation_token": token}).status_code == 200
 
 

@@ -93,6 +93,21 @@ def portal_links(html: str) -> list[str]:
     return [link.replace("&amp;", "&") for link in PORTAL_LINK_RE.findall(html)]
 
 
+def expected_links(emulator: Emulator, customer_id: str, subscription_ids: Sequence[str]) -> int:
+    """How many links the links page shows: the overview, then per subscription payment, cancel
+    and view; one link for a paused or canceled one (all of its open the overview); no payment
+    link for one paid by invoice (it opens the overview)."""
+    subscriptions = {s["id"]: s for s in emulator.subscriptions_of(customer_id)}
+    count = 1
+    for subscription_id in subscription_ids:
+        subscription = subscriptions[subscription_id]
+        if subscription["status"] in ("paused", "canceled"):
+            count += 1
+        else:
+            count += 2 if subscription["collection_mode"] == "manual" else 3
+    return count
+
+
 def refuse_audit_inserts(action: str) -> None:
     """Make the database itself reject audit rows of `action`, as a full disk would.
 

@@ -1,0 +1,106 @@
+// The one-time links page (templates/portal/links.html): copy buttons, the countdown to hiding
+// the links, and their removal. Without this file the links and the message are still there to
+// select and copy by hand, and the server has already enforced every rule.
+(() => {
+  const COPIED_RESET_MS = 3000;
+  // Screen readers hear the countdown at these seconds left, not every second.
+  const ANNOUNCE_AT = [60, 10];
+
+  function announce(text) {
+    const region = document.getElementById("links-announcer");
+    if (!region) return;
+    // Emptied first, so the same words twice in a row are announced twice.
+    region.textContent = "";
+    window.setTimeout(() => { region.textContent = text; }, 50);
+  }
+
+  function leftText(seconds) {
+    if (seconds < 60) return `${seconds} s`;
+    const minutes = Math.floor(seconds / 60);
+    return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+  }
+
+  function spokenLeft(seconds) {
+    if (seconds >= 60 && seconds % 60 === 0) {
+      const minutes = seconds / 60;
+      return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+    }
+    return `${seconds} seconds`;
+  }
+
+  // One "Copied" at a time: the button last used says so for a moment, every other one says "Copy".
+  function setUpCopying(buttons) {
+    let shown = null;
+    let timer = 0;
+    const reset = () => {
+      if (shown) shown.button.textContent = shown.text;
+      shown = null;
+    };
+    buttons.forEach(({ button, read, what }) => {
+      const text = button.textContent;
+      button.hidden = false;
+      button.addEventListener("click", async () => {
+        window.clearTimeout(timer);
+        reset();
+        try {
+          await navigator.clipboard.writeText(read());
+          button.textContent = "Copied";
+          announce(`Copied ${what(button)}.`);
+        } catch {
+          button.textContent = "Copy failed";
+          announce("Copy failed: select the text and copy it by hand.");
+        }
+        shown = { button, text };
+        timer = window.setTimeout(reset, COPIED_RESET_MS);
+      });
+    });
+  }
+
+  function setUpCountdown(links) {
+    const seconds = Number(links.dataset.visibleSeconds);
+    if (!(seconds > 0)) return;
+    const deadline = Date.now() + seconds * 1000;
+    const countdown = document.getElementById("links-countdown");
+    const time = document.getElementById("links-countdown-time");
+    const announced = new Set();
+    if (countdown) countdown.hidden = false;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+      if (left === 0) {
+        window.clearInterval(interval);
+        links.remove();
+        document.getElementById("links-hidden").hidden = false;
+        return;
+      }
+      if (time) time.textContent = leftText(left);
+      ANNOUNCE_AT.forEach((at) => {
+        if (left <= at && !announced.has(at) && seconds > at) {
+          announced.add(at);
+          announce(`${spokenLeft(at)} left before the links are hidden.`);
+        }
+      });
+    };
+    const interval = window.setInterval(tick, 1000);
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const links = document.getElementById("portal-links");
+    if (!links) return;
+    if (navigator.clipboard) {
+      const buttons = [];
+      links.querySelectorAll("button[data-copy]").forEach((button) => {
+        const link = document.getElementById(button.dataset.copy);
+        if (!link) return;
+        // The accessible name minus its "Copy link: ", e.g. "Cancel subscription, Lighthouse Starter (…)".
+        const what = () => `link: ${button.getAttribute("aria-label").replace(/^Copy link: /, "")}`;
+        buttons.push({ button, read: () => link.href, what });
+      });
+      const message = document.getElementById("copy-message");
+      const text = message && document.getElementById(message.dataset.copyText);
+      if (text) buttons.push({ button: message, read: () => text.value, what: () => "the message for the customer" });
+      setUpCopying(buttons);
+    }
+    setUpCountdown(links);
+  });
+})();
