@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from .billing import build_billing
 from .catalog import Offer, build_catalog
 from .ids import seeded_id, timestamp
 
@@ -138,6 +139,9 @@ class Dataset:
     subscriptions_by_customer: dict[str, tuple[dict[str, object], ...]]
     portal_ids: dict[str, str]  # customer id -> the `cpl_` id in its portal links
     examples: dict[str, str]
+    payment_methods_by_customer: dict[str, tuple[dict[str, object], ...]]
+    transactions: tuple[dict[str, object], ...]  # sorted by id
+    transactions_by_customer: dict[str, tuple[dict[str, object], ...]]
 
 
 def _slug(text: str) -> str:
@@ -487,6 +491,10 @@ def build_dataset(seed: int) -> Dataset:
     by_customer: dict[str, list[dict[str, object]]] = {}
     for sub in subscriptions:
         by_customer.setdefault(str(sub["customer_id"]), []).append(sub)
+    billing = build_billing(seed, customers, by_customer, examples)
+    transactions_by_customer: dict[str, list[dict[str, object]]] = {}
+    for transaction in billing.transactions:
+        transactions_by_customer.setdefault(str(transaction["customer_id"]), []).append(transaction)
     return Dataset(
         customers=tuple(customers),
         subscriptions=tuple(subscriptions),
@@ -495,4 +503,7 @@ def build_dataset(seed: int) -> Dataset:
         subscriptions_by_customer={k: tuple(v) for k, v in by_customer.items()},
         portal_ids=portal_ids,
         examples=examples,
+        payment_methods_by_customer=billing.payment_methods_by_customer,
+        transactions=billing.transactions,
+        transactions_by_customer={k: tuple(v) for k, v in transactions_by_customer.items()},
     )
