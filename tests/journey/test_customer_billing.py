@@ -120,7 +120,7 @@ def test_each_row_leads_with_product_and_plan_then_status_and_recurring_total(
         assert cells[0].endswith(subscription["id"])  # the id, secondary, last
         label = {
             "past_due": "⚠ Past due",
-            "paused": "⏸ Paused",
+            "paused": "‖ Paused",
             "canceled": "✕ Canceled",
             "trialing": "Trial",
         }
