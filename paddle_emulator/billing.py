@@ -11,12 +11,12 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from .clock import CLOCK, add_cycle
 from .ids import seeded_id, timestamp
 
-CLOCK = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the seed data's "now", as in seed.py
 RENEWALS_KEPT = 3  # transactions per subscription: its last three billing periods
 _TAX_RATES = {"USD": "0.08875", "EUR": "0.19", "GBP": "0.2", "JPY": "0.1"}
 _BRANDS = ("visa", "visa", "visa", "mastercard", "mastercard", "american_express", "discover")
@@ -51,19 +51,6 @@ class _Card:
 
 def _parse(value: object) -> datetime:
     return datetime.fromisoformat(str(value))
-
-
-def _cycle(start: datetime, interval: str, frequency: int) -> datetime:
-    if interval == "day":
-        return start + timedelta(days=frequency)
-    if interval == "week":
-        return start + timedelta(weeks=frequency)
-    months = frequency * (12 if interval == "year" else 1)
-    year, month = divmod(start.month - 1 + months, 12)
-    try:
-        return start.replace(year=start.year + year, month=month + 1)
-    except ValueError:  # the 31st in a shorter month: Paddle bills on the month's last day
-        return start.replace(year=start.year + year, month=month + 2, day=1) - timedelta(days=1)
 
 
 def _card(rng: random.Random, *, expired: bool, currency: str) -> _Card:
@@ -289,7 +276,7 @@ def _periods(subscription: Mapping[str, object]) -> list[tuple[datetime, datetim
     start = _parse(subscription["first_billed_at"])
     periods = []
     while start <= until:
-        end = _cycle(start, interval, frequency)
+        end = add_cycle(start, interval, frequency)
         periods.append((start, end))
         start = end
     return periods

@@ -4,7 +4,6 @@ The same seed always gives the same ids and bodies: timestamps come from a fixed
 from the wall clock.
 """
 
-import calendar
 import functools
 import random
 import re
@@ -15,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 from .billing import build_billing
 from .catalog import Offer, build_catalog
+from .clock import CLOCK, add_cycle
 from .ids import seeded_id, timestamp
 
-CLOCK = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the seed data's "now"
 RANDOM_CUSTOMERS = 290
 STATUSES = ("active", "trialing", "past_due", "paused", "canceled")
 
@@ -260,23 +259,11 @@ def _example_plans(used: set[str]) -> list[_CustomerPlan]:
     ]
 
 
-def _add_cycle(at: datetime, interval: str, frequency: int = 1) -> datetime:
-    if interval == "day":
-        return at + timedelta(days=frequency)
-    if interval == "week":
-        return at + timedelta(weeks=frequency)
-    months = frequency * (12 if interval == "year" else 1)
-    year, month = divmod(at.month - 1 + months, 12)
-    year += at.year
-    day = min(at.day, calendar.monthrange(year, month + 1)[1])
-    return at.replace(year=year, month=month + 1, day=day)
-
-
 def _period_at(start: datetime, interval: str, at: datetime = CLOCK) -> tuple[datetime, datetime]:
     """The billing period, of a subscription started at `start`, that contains `at`."""
-    end = _add_cycle(start, interval)
+    end = add_cycle(start, interval)
     while end <= at:
-        start, end = end, _add_cycle(end, interval)
+        start, end = end, add_cycle(end, interval)
     return start, end
 
 
@@ -394,7 +381,7 @@ def _subscription(
         discount = {
             "id": rng.choice(discounts),
             "starts_at": timestamp(created),
-            "ends_at": timestamp(_add_cycle(created, "year")) if rng.random() < 0.5 else None,
+            "ends_at": timestamp(add_cycle(created, "year")) if rng.random() < 0.5 else None,
             "type": "recurring",
         }
     return {
