@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -61,7 +61,14 @@ PADDLE_API_ORIGINS = frozenset({"https://api.paddle.com", "https://sandbox-api.p
 MAX_BODY_BYTES = 10 * 1024 * 1024
 POOL_SIZE = 32
 Params = dict[str, str | int]
-_T = TypeVar("_T")
+
+
+class _Listed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Listed)  # a listed entity: its id is the next page's `after`
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$", re.ASCII)  # fits AuditEvent.paddle_request_id
 _FINAL_CODES = ("invalid_response", "deadline_exceeded")  # no point in asking again
 _DEFAULT_CODES = {
@@ -265,7 +272,7 @@ class PaddleClient:
             if next_url.startswith(first_page + "?"):
                 url, page_params = next_url, None
             else:
-                url, page_params = first_page, {**params, "after": _id_of(page[-1])}
+                url, page_params = first_page, {**params, "after": page[-1].id}
         raise PaddleUnavailable(f"more than {MAX_PAGES} pages of {what}", code="too_many_pages")
 
     def create_portal_session(self, customer_id: str, subscription_ids: Sequence[str]) -> PortalSession:
@@ -473,13 +480,6 @@ def _check_owner(items: Sequence[_T], owner: Callable[[_T], bool], what: str, re
             status=reply.status,
             request_id=reply.request_id,
         )
-
-
-def _id_of(item: object) -> str:
-    value = getattr(item, "id", None)
-    if not isinstance(value, str):
-        raise TypeError("a listed entity without an id")
-    return value
 
 
 class _Failure(Exception):
