@@ -1,7 +1,7 @@
 """Payment methods and transactions: the client's calls over loopback, and parsing their bodies."""
 
 import copy
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -55,7 +55,7 @@ def test_a_card_expires_after_its_expiry_month(today: date, expired: bool) -> No
         expiry_month=9,
         expiry_year=2025,
         origin="subscription",
-        saved_at=parse._time({"t": "2024-01-01T00:00:00Z"}, "t", "x"),
+        saved_at=datetime(2024, 1, 1, tzinfo=UTC),
     )
     assert card.expired_on(today) is expired
 
