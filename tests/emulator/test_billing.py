@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from paddle_emulator.seed import CLOCK, build_dataset
+from paddle_emulator.clock import CLOCK
+from paddle_emulator.seed import build_dataset
 from tests.emulator.test_lists import follow, ids_of
 from tests.support.paddle import Api
 
