@@ -13,9 +13,10 @@ under a second gunicorn. One agent signs in through the login form; requests are
 1. With 100 ms Paddle latency, each page's median end-to-end time against the bare Paddle calls
    it needs, made with `requests` (keep-alive, JSON decoded) in the same run, interleaved:
    - search by email: GET /customers?email=  (one round trip)
-   - customer page: GET /customers/{id} and GET /subscriptions?customer_id=, concurrent in the app
-     and in the floor (one round trip: the slower of the two)
-   - link creation: those two GETs again, concurrent (the ownership re-check, and the customer
+   - customer page: GET /customers/{id}, GET /subscriptions?customer_id=, GET
+     /customers/{id}/payment-methods and GET /transactions?customer_id=&status=, concurrent in the
+     app and in the floor (one round trip: the slowest of the four)
+   - link creation: the first two GETs, concurrent (the ownership re-check, and the customer
      for the audit row and the page), then POST /customers/{id}/portal-sessions: two sequential
      round trips. The confirm page before it is not timed.
    Goals: search and customer page <= 1.10 x the floor, link creation <= 1.15 x.
@@ -71,7 +72,7 @@ class BarePaddle:
         self.http = requests.Session()
         self.http.trust_env = False
         self.http.headers.update({"Authorization": f"Bearer {harness.API_KEY}", "Paddle-Version": "1"})
-        self.pool = ThreadPoolExecutor(2)
+        self.pool = ThreadPoolExecutor(4)
 
     def _get(self, path: str, **params: str | int) -> object:
         return expect(self.http.get(self.base_url + path, params=params, timeout=10)).json()
@@ -79,13 +80,25 @@ class BarePaddle:
     def search(self, email: str) -> None:
         self._get("/customers", email=email, status="active,archived", per_page=50)
 
-    def customer_page(self, customer_id: str) -> None:
+    def overview(self, customer_id: str) -> None:
         customer = self.pool.submit(self._get, f"/customers/{customer_id}")
         subscriptions = self.pool.submit(self._get, "/subscriptions", customer_id=customer_id, per_page=200)
         customer.result(), subscriptions.result()
 
+    def customer_page(self, customer_id: str) -> None:
+        methods = self.pool.submit(self._get, f"/customers/{customer_id}/payment-methods", per_page=200)
+        payments = self.pool.submit(
+            self._get,
+            "/transactions",
+            customer_id=customer_id,
+            status="past_due,canceled,completed",
+            per_page=30,
+        )
+        self.overview(customer_id)
+        methods.result(), payments.result()
+
     def create_links(self, customer_id: str, subscription_ids: list[str]) -> None:
-        self.customer_page(customer_id)
+        self.overview(customer_id)
         url = f"{self.base_url}/customers/{customer_id}/portal-sessions"
         expect(self.http.post(url, json={"subscription_ids": subscription_ids}, timeout=10), 201).json()
 

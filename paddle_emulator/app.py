@@ -21,9 +21,22 @@ from .envelopes import PaddleError, Response, error_response, field_error, inval
 from .listing import comma_list, paginate
 from .seed import STATUSES, build_dataset
 
-DEFAULT_PERMISSIONS = frozenset({"customer.read", "subscription.read", "customer_portal_session.write"})
+DEFAULT_PERMISSIONS = frozenset(
+    {
+        "customer.read",
+        "subscription.read",
+        "customer_portal_session.write",
+        "payment_method.read",
+        "transaction.read",
+    }
+)
 CUSTOMER_ID = re.compile(r"^ctm_[a-z\d]{26}$")
 SUBSCRIPTION_ID = re.compile(r"^sub_[a-z\d]{26}$")
+ADDRESS_ID = re.compile(r"^add_[a-z\d]{26}$")
+TRANSACTION_ID = re.compile(r"^txn_[a-z\d]{26}$")
+TRANSACTION_STATUSES = ("draft", "ready", "billed", "paid", "completed", "canceled", "past_due")
+# The spec's `per_page_transaction_query`: default 30, maximum 30 (other lists: 50 and 200).
+TRANSACTIONS_PER_PAGE = 30
 # The auth scheme is case-insensitive (RFC 9110 §11.1): Paddle's Node SDK sends `bearer <key>`.
 _BEARER = re.compile(r"^(?i:bearer) ([^\s]+)$")
 MAX_SUBSCRIPTION_IDS = 25
@@ -64,7 +77,8 @@ class _Request:
 
 
 class Emulator:
-    """Paddle's customers, subscriptions and portal-session endpoints, seeded and in memory."""
+    """Paddle's customers, subscriptions, payment methods, transactions and portal-session endpoints,
+    seeded and in memory."""
 
     def __init__(
         self,
@@ -97,6 +111,13 @@ class Emulator:
         self._routes: list[tuple[str, re.Pattern[str], str, Callable[..., Response]]] = [
             ("GET", re.compile(r"/customers"), "customer.read", self._list_customers),
             ("GET", re.compile(r"/customers/([^/]+)"), "customer.read", self._get_customer),
+            (
+                "GET",
+                re.compile(r"/customers/([^/]+)/payment-methods"),
+                "payment_method.read",
+                self._list_payment_methods,
+            ),
+            ("GET", re.compile(r"/transactions"), "transaction.read", self._list_transactions),
             ("GET", re.compile(r"/subscriptions"), "subscription.read", self._list_subscriptions),
             ("GET", re.compile(r"/subscriptions/([^/]+)"), "subscription.read", self._get_subscription),
             (
@@ -148,6 +169,12 @@ class Emulator:
 
     def subscriptions_of(self, customer_id: str) -> list[dict[str, Any]]:
         return json.loads(json.dumps(self.data.subscriptions_by_customer.get(customer_id, ())))  # type: ignore[no-any-return]
+
+    def payment_methods_of(self, customer_id: str) -> list[dict[str, Any]]:
+        return json.loads(json.dumps(self.data.payment_methods_by_customer.get(customer_id, ())))  # type: ignore[no-any-return]
+
+    def transactions_of(self, customer_id: str) -> list[dict[str, Any]]:
+        return json.loads(json.dumps(self.data.transactions_by_customer.get(customer_id, ())))  # type: ignore[no-any-return]
 
     # --- WSGI -------------------------------------------------------------------------------------
     def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
@@ -284,6 +311,50 @@ class Emulator:
         tokens: dict[str, str | None] = {}
         return self._page(request, matches, render=lambda s: self._render_subscription(request, s, tokens))
 
+    def _list_payment_methods(self, request: _Request, customer_id: str) -> Response:
+        """A customer's saved payment methods; an unknown customer is 404 as on the other customer paths."""
+        self._find_customer(customer_id, field="customer_id")
+        q = request.query
+        address_ids = comma_list(q, "address_id", pattern=ADDRESS_ID)
+        supports_checkout = q.get("supports_checkout", "")
+        if supports_checkout not in ("", "true", "false"):
+            raise invalid_field(field_error("supports_checkout", "must be true or false"))
+        matches = [
+            m  # every seeded method (cards and PayPal) can be presented at checkout
+            for m in self.data.payment_methods_by_customer.get(customer_id, ())
+            if (address_ids is None or m["address_id"] in address_ids) and supports_checkout != "false"
+        ]
+        return self._page(request, matches, render=lambda m: m)
+
+    def _list_transactions(self, request: _Request) -> Response:
+        q = request.query
+        customer_ids = comma_list(q, "customer_id", pattern=CUSTOMER_ID)
+        ids = comma_list(q, "id", pattern=TRANSACTION_ID)
+        statuses = comma_list(q, "status", allowed=TRANSACTION_STATUSES)
+        subscription_ids = comma_list(q, "subscription_id")
+        for value in subscription_ids or ():
+            if value != "null" and not SUBSCRIPTION_ID.match(value):
+                raise invalid_field(field_error("subscription_id", f"invalid id format: {value[:40]!r}"))
+        if customer_ids is not None and len(customer_ids) == 1:
+            candidates = self.data.transactions_by_customer.get(customer_ids[0], ())
+        else:
+            candidates = self.data.transactions
+        matches = [
+            t
+            for t in candidates
+            if (customer_ids is None or t["customer_id"] in customer_ids)
+            and (ids is None or t["id"] in ids)
+            and (statuses is None or t["status"] in statuses)
+            and (subscription_ids is None or str(t["subscription_id"] or "null") in subscription_ids)
+        ]
+        return self._page(
+            request,
+            matches,
+            render=lambda t: t,
+            per_page=TRANSACTIONS_PER_PAGE,
+            order_fields=("id", "created_at"),  # ids are time-ordered: the same order
+        )
+
     def _get_subscription(self, request: _Request, subscription_id: str) -> Response:
         if not SUBSCRIPTION_ID.match(subscription_id):
             raise invalid_field(field_error("subscription_id", "invalid id format"))
@@ -378,8 +449,16 @@ class Emulator:
         return rendered
 
     def _page(
-        self, request: _Request, matches: Sequence[Mapping[str, object]], *, render: Callable[[Any], object]
+        self,
+        request: _Request,
+        matches: Sequence[Mapping[str, object]],
+        *,
+        render: Callable[[Any], object],
+        per_page: int | None = None,
+        order_fields: Sequence[str] = ("id",),
     ) -> Response:
+        """A list answer; `per_page`: this list's default and maximum where they are not 50 and 200."""
+        limits = {"default_per_page": per_page, "max_per_page": per_page} if per_page else {}
         data, pagination = paginate(
             matches,
             query=request.query,
@@ -387,6 +466,8 @@ class Emulator:
             page_url=request.base_url + request.path,
             skip_count=(request.header("Skip-Count") or "").lower() == "true",
             render=render,
+            order_fields=order_fields,
+            **limits,
         )
         meta = {"request_id": request.request_id, "pagination": pagination}
         return json_response(200, {"data": data, "meta": meta}, request.request_id)

@@ -7,6 +7,7 @@ import threading
 from typing import Protocol
 
 from .app import Emulator
+from .billing import EXAMPLE_BILLING
 from .seed import EXAMPLE_NOTES
 from .server import serve
 
@@ -56,6 +57,8 @@ def run(options: argparse.Namespace, *, api_key: str, out: Output) -> None:
         customer = emulator.customer(customer_id)
         lines.append(f"  {customer_id}  {customer['name']!r:40} {customer['email']}")
         lines.append(f"      {name}: {EXAMPLE_NOTES[name]}")
+        if name in EXAMPLE_BILLING:
+            lines.append(f"      billing: {EXAMPLE_BILLING[name]}")
     lines.append("Ctrl-C to stop.")
     try:  # from before the banner: a Ctrl-C right after "Ctrl-C to stop." still stops cleanly
         out.write("\n".join(lines) + "\n")

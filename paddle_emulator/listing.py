@@ -10,7 +10,7 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200  # larger values are clamped, not rejected
 MAX_ESTIMATE = 100_001  # Paddle's "more than 100,000"
 ANY_ID = re.compile(r"^[a-z]{3,10}_[a-z\d]{26}$")
-_ORDER_BY = re.compile(r"^id\[(asc|desc)\]$", re.IGNORECASE)
+_ORDER_BY = re.compile(r"^([a-z_]+)\[(asc|desc)\]$", re.IGNORECASE)
 
 Entity = Mapping[str, object]
 
@@ -46,10 +46,17 @@ def paginate(
     page_url: str,
     skip_count: bool,
     render: Callable[[Entity], object],
+    default_per_page: int = DEFAULT_PER_PAGE,
+    max_per_page: int = MAX_PER_PAGE,
+    order_fields: Sequence[str] = ("id",),
 ) -> tuple[list[object], dict[str, object]]:
-    """One page of `items` (sorted by id ascending) and Paddle's `meta.pagination` for it."""
-    per_page = _per_page(query.get("per_page", ""))
-    descending = _descending(query.get("order_by", ""))
+    """One page of `items` (sorted by id ascending) and Paddle's `meta.pagination` for it.
+
+    `order_fields`: the fields `order_by` may name. Each must sort as the id does (ids are
+    time-ordered, so `created_at` qualifies), since the `after` cursor is an id.
+    """
+    per_page = _per_page(query.get("per_page", ""), default_per_page, max_per_page)
+    descending = _descending(query.get("order_by", ""), order_fields)
     after = query.get("after", "")
     if after and not ANY_ID.match(after):
         raise invalid_field(field_error("after", "invalid id format"))
@@ -71,18 +78,19 @@ def paginate(
     return [render(i) for i in page], pagination
 
 
-def _per_page(raw: str) -> int:
+def _per_page(raw: str, default: int, maximum: int) -> int:
     if not raw:
-        return DEFAULT_PER_PAGE
+        return default
     if not raw.isdigit() or int(raw) < 1:
         raise invalid_field(field_error("per_page", "must be a positive integer"))
-    return min(int(raw), MAX_PER_PAGE)
+    return min(int(raw), maximum)
 
 
-def _descending(raw: str) -> bool:
+def _descending(raw: str, fields: Sequence[str]) -> bool:
     if not raw:
         return True  # Paddle's default is id[DESC]
     match = _ORDER_BY.match(raw)
-    if match is None:
-        raise invalid_field(field_error("order_by", "must be id[ASC] or id[DESC]"))
-    return match.group(1).lower() == "desc"
+    if match is None or match.group(1).lower() not in fields:
+        allowed = " or ".join(f"{f}[ASC] or {f}[DESC]" for f in fields)
+        raise invalid_field(field_error("order_by", f"must be {allowed}"))
+    return match.group(2).lower() == "desc"

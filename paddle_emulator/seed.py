@@ -4,7 +4,6 @@ The same seed always gives the same ids and bodies: timestamps come from a fixed
 from the wall clock.
 """
 
-import calendar
 import functools
 import random
 import re
@@ -13,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from .billing import build_billing
 from .catalog import Offer, build_catalog
+from .clock import CLOCK, add_cycle
 from .ids import seeded_id, timestamp
 
-CLOCK = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)  # the seed data's "now"
 RANDOM_CUSTOMERS = 290
 STATUSES = ("active", "trialing", "past_due", "paused", "canceled")
 
@@ -138,6 +138,9 @@ class Dataset:
     subscriptions_by_customer: dict[str, tuple[dict[str, object], ...]]
     portal_ids: dict[str, str]  # customer id -> the `cpl_` id in its portal links
     examples: dict[str, str]
+    payment_methods_by_customer: dict[str, tuple[dict[str, object], ...]]
+    transactions: tuple[dict[str, object], ...]  # sorted by id
+    transactions_by_customer: dict[str, tuple[dict[str, object], ...]]
 
 
 def _slug(text: str) -> str:
@@ -256,23 +259,11 @@ def _example_plans(used: set[str]) -> list[_CustomerPlan]:
     ]
 
 
-def _add_cycle(at: datetime, interval: str, frequency: int = 1) -> datetime:
-    if interval == "day":
-        return at + timedelta(days=frequency)
-    if interval == "week":
-        return at + timedelta(weeks=frequency)
-    months = frequency * (12 if interval == "year" else 1)
-    year, month = divmod(at.month - 1 + months, 12)
-    year += at.year
-    day = min(at.day, calendar.monthrange(year, month + 1)[1])
-    return at.replace(year=year, month=month + 1, day=day)
-
-
 def _period_at(start: datetime, interval: str, at: datetime = CLOCK) -> tuple[datetime, datetime]:
     """The billing period, of a subscription started at `start`, that contains `at`."""
-    end = _add_cycle(start, interval)
+    end = add_cycle(start, interval)
     while end <= at:
-        start, end = end, _add_cycle(end, interval)
+        start, end = end, add_cycle(end, interval)
     return start, end
 
 
@@ -390,7 +381,7 @@ def _subscription(
         discount = {
             "id": rng.choice(discounts),
             "starts_at": timestamp(created),
-            "ends_at": timestamp(_add_cycle(created, "year")) if rng.random() < 0.5 else None,
+            "ends_at": timestamp(add_cycle(created, "year")) if rng.random() < 0.5 else None,
             "type": "recurring",
         }
     return {
@@ -487,6 +478,10 @@ def build_dataset(seed: int) -> Dataset:
     by_customer: dict[str, list[dict[str, object]]] = {}
     for sub in subscriptions:
         by_customer.setdefault(str(sub["customer_id"]), []).append(sub)
+    billing = build_billing(seed, customers, by_customer, examples)
+    transactions_by_customer: dict[str, list[dict[str, object]]] = {}
+    for transaction in billing.transactions:
+        transactions_by_customer.setdefault(str(transaction["customer_id"]), []).append(transaction)
     return Dataset(
         customers=tuple(customers),
         subscriptions=tuple(subscriptions),
@@ -495,4 +490,7 @@ def build_dataset(seed: int) -> Dataset:
         subscriptions_by_customer={k: tuple(v) for k, v in by_customer.items()},
         portal_ids=portal_ids,
         examples=examples,
+        payment_methods_by_customer=billing.payment_methods_by_customer,
+        transactions=billing.transactions,
+        transactions_by_customer={k: tuple(v) for k, v in transactions_by_customer.items()},
     )

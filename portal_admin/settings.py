@@ -382,11 +382,12 @@ APPROVAL_USE_MINUTES = env.int("APPROVAL_USE_MINUTES", default=15)
 # Where new requests are announced; empty: every active user whose role may approve.
 APPROVAL_NOTIFY_EMAILS = env.list("APPROVAL_NOTIFY_EMAILS", default=[])
 
-# Reads one agent may make a minute (each costs Paddle one or two calls of PADDLE_BUDGET_PER_MINUTE):
-# the defaults let one agent use at most 2 x (30 + 20) = 100 of the 200, so others keep working.
+# Reads one agent may make a minute (a search costs Paddle up to two calls of PADDLE_BUDGET_PER_MINUTE,
+# a customer page four): the defaults let one agent use at most 2 x 30 + 4 x 10 = 100 of the 200,
+# so others keep working.
 # Live search sends one search per pause in typing. 0: no limit.
 SEARCHES_PER_MINUTE = env.int("SEARCHES_PER_MINUTE", default=30)
-CUSTOMER_VIEWS_PER_MINUTE = env.int("CUSTOMER_VIEWS_PER_MINUTE", default=20)
+CUSTOMER_VIEWS_PER_MINUTE = env.int("CUSTOMER_VIEWS_PER_MINUTE", default=10)
 
 # --- Health check ---------------------------------------------------------------------------
 # Anonymous callers of /healthz get only the status; this token (header X-Healthz-Token) or a

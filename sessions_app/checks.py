@@ -11,8 +11,10 @@ from portal_admin import production_checks
 
 logger = logging.getLogger(__name__)
 
-# A Paddle call or two per search and per customer page.
-PADDLE_CALLS_PER_READ = 2
+# Paddle calls per read, at most: a search one or two (a `sub_` id: the subscription, then its
+# customer); a customer page four (customer, subscriptions, payment methods, transactions).
+PADDLE_CALLS_PER_SEARCH = 2
+PADDLE_CALLS_PER_VIEW = 4
 
 
 def findings() -> list[production_checks.Finding]:
@@ -49,13 +51,16 @@ def check_production_settings(
     for finding in findings():
         make = checks.Warning if finding.acknowledged else checks.Error
         messages.append(make(finding.message, id=f"sessions_app.{finding.setting}"))
-    reads = settings.SEARCHES_PER_MINUTE + settings.CUSTOMER_VIEWS_PER_MINUTE
-    if reads * PADDLE_CALLS_PER_READ > settings.PADDLE_BUDGET_PER_MINUTE // 2:
+    calls = (
+        settings.SEARCHES_PER_MINUTE * PADDLE_CALLS_PER_SEARCH
+        + settings.CUSTOMER_VIEWS_PER_MINUTE * PADDLE_CALLS_PER_VIEW
+    )
+    if calls > settings.PADDLE_BUDGET_PER_MINUTE // 2:
         messages.append(
             checks.Warning(
-                f"One agent's reads (SEARCHES_PER_MINUTE + CUSTOMER_VIEWS_PER_MINUTE = {reads}, up to "
-                f"{PADDLE_CALLS_PER_READ} Paddle calls each) may take more than half of "
-                f"PADDLE_BUDGET_PER_MINUTE ({settings.PADDLE_BUDGET_PER_MINUTE}).",
+                f"One agent's reads (SEARCHES_PER_MINUTE x {PADDLE_CALLS_PER_SEARCH} + "
+                f"CUSTOMER_VIEWS_PER_MINUTE x {PADDLE_CALLS_PER_VIEW} = {calls} Paddle calls) may take "
+                f"more than half of PADDLE_BUDGET_PER_MINUTE ({settings.PADDLE_BUDGET_PER_MINUTE}).",
                 id="sessions_app.read_limits",
             )
         )

@@ -5,7 +5,7 @@ from .context import RequestContext
 from .paddle.config import get_client
 from .paddle.errors import PaddleError, PaddleNotFound
 from .paddle.ids import QueryKind
-from .paddle.overview import CustomerOverview, fetch_customer_overview
+from .paddle.overview import CustomerPage, fetch_customer_page
 from .paddle.types import Customer
 
 
@@ -40,10 +40,11 @@ def search_customers(*, context: RequestContext, query: str, kind: QueryKind) ->
     return customers
 
 
-def view_customer(*, context: RequestContext, customer_id: str) -> CustomerOverview:
-    """The customer page's data; the view is audited whether Paddle answers or not."""
+def view_customer(*, context: RequestContext, customer_id: str) -> CustomerPage:
+    """The customer page's data; the view is audited whether Paddle answers or not (a section
+    Paddle did not give does not make it a failure: the page still shows the customer)."""
     try:
-        overview = fetch_customer_overview(customer_id)
+        page = fetch_customer_page(customer_id)
     except PaddleError as exc:
         audit.record(
             action=audit.Action.CUSTOMER_VIEW,
@@ -59,7 +60,7 @@ def view_customer(*, context: RequestContext, customer_id: str) -> CustomerOverv
         outcome=audit.Outcome.SUCCESS,
         context=context,
         customer_id=customer_id,
-        customer_email=overview.customer.email,
-        details={"subscriptions": len(overview.subscriptions)},
+        customer_email=page.overview.customer.email,
+        details={"subscriptions": len(page.overview.subscriptions)},
     )
-    return overview
+    return page

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -41,13 +41,15 @@ from .ids import (
     require_customer_id,
     require_subscription_id,
 )
-from .types import Customer, PortalSession, Subscription
+from .types import Customer, PaymentMethod, PortalSession, Subscription, Transaction
 
 log = logging.getLogger(__name__)
 
 BACKOFF = (0.1, 0.2, 0.4)  # seconds before the 2nd, 3rd and 4th attempt
 MAX_ATTEMPTS = len(BACKOFF) + 1
 PAGE_SIZE = 200  # Paddle's maximum `per_page`
+TRANSACTIONS_PAGE_SIZE = 30  # list-transactions' maximum `per_page`
+TRANSACTION_STATUSES = ("draft", "ready", "billed", "paid", "completed", "canceled", "past_due")
 MAX_PAGES = 50
 MAX_PORTAL_SUBSCRIPTIONS = 25  # Paddle's `maxItems` for `subscription_ids`
 # A free-text search shows at most this many customers (names, emails): enough to pick from,
@@ -59,6 +61,14 @@ PADDLE_API_ORIGINS = frozenset({"https://api.paddle.com", "https://sandbox-api.p
 MAX_BODY_BYTES = 10 * 1024 * 1024
 POOL_SIZE = 32
 Params = dict[str, str | int]
+
+
+class _Listed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Listed)  # a listed entity: its id is the next page's `after`
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,64}$", re.ASCII)  # fits AuditEvent.paddle_request_id
 _FINAL_CODES = ("invalid_response", "deadline_exceeded")  # no point in asking again
 _DEFAULT_CODES = {
@@ -187,35 +197,83 @@ class PaddleClient:
         require_customer_id(customer_id)
         if not 1 <= per_page <= PAGE_SIZE:
             raise ValueError(f"per_page must be between 1 and {PAGE_SIZE}")
+        return self._every_page(
+            "/subscriptions",
+            f"{self.base_url}/subscriptions",
+            {"customer_id": customer_id, "per_page": per_page},
+            parse.subscription,
+            owner=lambda s: s.customer_id == customer_id,
+            what="subscriptions",
+        )
+
+    def list_payment_methods(self, customer_id: str) -> list[PaymentMethod]:
+        """A customer's saved payment methods, all pages (permission `payment_method.read`): https://developer.paddle.com/api-reference/payment-methods/list-payment-methods"""
+        require_customer_id(customer_id)
+        return self._every_page(
+            "/customers/{id}/payment-methods",
+            f"{self.base_url}/customers/{customer_id}/payment-methods",
+            {"per_page": PAGE_SIZE},
+            parse.payment_method,
+            owner=lambda m: m.customer_id == customer_id,
+            what="payment methods",
+        )
+
+    def list_transactions(self, customer_id: str, statuses: Sequence[str]) -> list[Transaction]:
+        """A customer's most recent transactions in `statuses`, newest first: one page of Paddle's
+        maximum of 30 (permission `transaction.read`): https://developer.paddle.com/api-reference/transactions/list-transactions"""
+        require_customer_id(customer_id)
+        if isinstance(statuses, str) or not statuses:
+            raise TypeError("statuses must be a non-empty sequence of statuses, not a string")
+        unknown = set(statuses) - set(TRANSACTION_STATUSES)
+        if unknown:
+            raise ValueError(f"unknown transaction statuses: {sorted(unknown)}")
+        reply = self._send(
+            "GET",
+            "/transactions",
+            params={
+                "customer_id": customer_id,
+                "status": ",".join(statuses),
+                "order_by": "id[DESC]",  # ids sort by creation time: newest first
+                "per_page": TRANSACTIONS_PAGE_SIZE,
+            },
+            deadline_at=self._deadline_at(),
+        )
+        with _parsing(reply):
+            transactions = [parse.transaction(item) for item in _data_list(reply)]
+        _check_owner(transactions, lambda t: t.customer_id == customer_id, "transactions", reply)
+        return transactions
+
+    def _every_page(
+        self,
+        path: str,
+        first_page: str,
+        params: Params,
+        parse_item: Callable[[object], _T],
+        *,
+        owner: Callable[[_T], bool],
+        what: str,
+    ) -> list[_T]:
+        """Every item of a list, following `next` page by page under one deadline; each item must
+        pass `owner` (Paddle listing another customer's entity would be a bug we must not show)."""
         deadline_at = self._deadline_at()
-        first_page = f"{self.base_url}/subscriptions"
         url = first_page
-        params: Params | None = {"customer_id": customer_id, "per_page": per_page}
-        subscriptions: list[Subscription] = []
+        page_params: Params | None = params
+        items: list[_T] = []
         for _ in range(MAX_PAGES):
-            reply = self._send("GET", "/subscriptions", url=url, params=params, deadline_at=deadline_at)
+            reply = self._send("GET", path, url=url, params=page_params, deadline_at=deadline_at)
             with _parsing(reply):
-                page = [parse.subscription(item) for item in _data_list(reply)]
+                page = [parse_item(item) for item in _data_list(reply)]
                 has_more, next_url = parse.pagination_next(reply.body)
-            if any(s.customer_id != customer_id for s in page):
-                raise PaddleUnavailable(
-                    "Paddle listed a subscription of another customer",
-                    code="customer_mismatch",
-                    status=reply.status,
-                    request_id=reply.request_id,
-                )
-            subscriptions.extend(page)
+            _check_owner(page, owner, what, reply)
+            items.extend(page)
             if not has_more or not page:
-                return subscriptions
+                return items
             # Follow `next` only on our own host: the bearer key goes wherever we send requests.
             if next_url.startswith(first_page + "?"):
-                url, params = next_url, None
+                url, page_params = next_url, None
             else:
-                url, params = (
-                    first_page,
-                    {"customer_id": customer_id, "per_page": per_page, "after": page[-1].id},
-                )
-        raise PaddleUnavailable(f"more than {MAX_PAGES} pages of subscriptions", code="too_many_pages")
+                url, page_params = first_page, {**params, "after": page[-1].id}
+        raise PaddleUnavailable(f"more than {MAX_PAGES} pages of {what}", code="too_many_pages")
 
     def create_portal_session(self, customer_id: str, subscription_ids: Sequence[str]) -> PortalSession:
         """A customer portal session with deep links: https://developer.paddle.com/api-reference/customer-portals/create-customer-portal-session"""
@@ -412,6 +470,16 @@ class PaddleClient:
                 request_id = _clean_request_id(parse.request_id(decoded)) or header_request_id
                 return _Reply(status=response.status_code, body=decoded, request_id=request_id)
             raise _Failure(_error_from(response.status_code, content, response.headers, header_request_id))
+
+
+def _check_owner(items: Sequence[_T], owner: Callable[[_T], bool], what: str, reply: _Reply) -> None:
+    if not all(owner(item) for item in items):
+        raise PaddleUnavailable(
+            f"Paddle listed {what} of another customer",
+            code="customer_mismatch",
+            status=reply.status,
+            request_id=reply.request_id,
+        )
 
 
 class _Failure(Exception):

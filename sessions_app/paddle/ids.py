@@ -11,6 +11,8 @@ import re
 CUSTOMER_ID_RE = re.compile(r"^ctm_[a-z\d]{26}$", re.ASCII)
 SUBSCRIPTION_ID_RE = re.compile(r"^sub_[a-z\d]{26}$", re.ASCII)
 PORTAL_SESSION_ID_RE = re.compile(r"^cpls_[a-z\d]{26}$", re.ASCII)
+PAYMENT_METHOD_ID_RE = re.compile(r"^paymtd_[a-z\d]{26}$", re.ASCII)
+TRANSACTION_ID_RE = re.compile(r"^txn_[a-z\d]{26}$", re.ASCII)
 
 # Deliberately simple; commas are excluded because Paddle's `email=` filter is a comma list.
 _EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,.]+$")

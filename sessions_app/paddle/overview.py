@@ -1,20 +1,35 @@
-"""A customer and all their subscriptions, fetched from Paddle concurrently."""
+"""A customer and all their subscriptions (and, for the customer page, their payment methods and
+failed or past-due payments), fetched from Paddle concurrently."""
 
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 from portal_admin.logging import path_var, request_id_var, user_var
 
 from .config import get_client
-from .types import Customer, Subscription
+from .errors import PaddleAuthError, PaddleError, PaddleNotFound, PaddleRateLimited
+from .types import Customer, PaymentMethod, Subscription, Transaction
 
 _T = TypeVar("_T")
+log = logging.getLogger(__name__)
 
-# Long-lived threads for the second of two concurrent Paddle calls: a pool per request started
-# two threads each time. More threads than a gunicorn worker has, so no request waits for one.
-_PADDLE_THREADS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="paddle")
+# Long-lived threads for the concurrent Paddle calls (a pool per request started threads each
+# time). The customer page runs three of its four calls here: 32 threads cover a gunicorn
+# worker's 8 threads at 3 each, so no request waits for one.
+_PADDLE_THREADS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="paddle")
+
+# "Recent failed or past-due payments": the customer's 30 newest transactions (Paddle's page
+# maximum) that are
+# - `past_due`: an automatic renewal whose payment failed, the subscription now in dunning, or an
+#   invoice whose payment terms elapsed (spec, `status-transaction`); money is still owed;
+# - `canceled` or `completed` with a failed payment attempt (`payments[].status` error, canceled
+#   or dropped): dunning that ended with the renewal canceled, or a decline that a retry or a
+#   new card recovered. Both tell the agent the card on file has been failing.
+# `draft` and `ready` are checkouts in progress, `billed` an invoice not yet due: not failures.
+PAYMENT_STATUSES = ("past_due", "canceled", "completed")
 _LOG_FIELDS = (request_id_var, user_var, path_var)
 
 
@@ -51,8 +66,95 @@ def _in_paddle_thread(call: Callable[[], _T]) -> Future[_T]:
     return _PADDLE_THREADS.submit(tagged)
 
 
+@dataclass(frozen=True)
+class Section(Generic[_T]):
+    """A part of the customer page that Paddle may fail to give without failing the page:
+    its items, or `problem`, a plain sentence saying why it could not be loaded."""
+
+    items: tuple[_T, ...] = ()
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """What the customer page shows: the overview (essential), payment methods and payments (not)."""
+
+    overview: CustomerOverview
+    payment_methods: Section[PaymentMethod]
+    payments: Section[Transaction]  # failed or past-due only, newest first
+
+    def payments_with_subscriptions(self) -> tuple[tuple[Transaction, Subscription | None], ...]:
+        """Each payment with the subscription it billed (None for a one-time charge)."""
+        by_id = {s.id: s for s in self.overview.subscriptions}
+        return tuple((t, by_id.get(t.subscription_id or "")) for t in self.payments.items)
+
+
+def fetch_customer_page(customer_id: str) -> CustomerPage:
+    """The customer, their subscriptions, saved payment methods and failed or past-due payments:
+    four Paddle calls at once, so the page takes as long as the slowest, not the sum.
+
+    The customer and the subscriptions are essential: their failure fails the page, as before.
+    The other two only fill their sections; a failure there (a key without `payment_method.read`
+    or `transaction.read`, a timeout, a 5xx) leaves a plain sentence in the section instead.
+    Every call has ended when this returns: no Paddle call outlives the request.
+    """
+    client = get_client()
+    subscriptions = _in_paddle_thread(lambda: client.list_subscriptions(customer_id))
+    methods = _in_paddle_thread(lambda: client.list_payment_methods(customer_id))
+    payments = _in_paddle_thread(lambda: client.list_transactions(customer_id, PAYMENT_STATUSES))
+    try:
+        customer = client.get_customer(customer_id)
+    finally:
+        wait(_calls(subscriptions, methods, payments))
+    overview = CustomerOverview(customer=customer, subscriptions=tuple(subscriptions.result()))
+    return CustomerPage(
+        overview=overview,
+        payment_methods=_section(methods, "payment methods", "payment_method.read"),
+        payments=_section(
+            payments,
+            "failed or past-due payments",
+            "transaction.read",
+            keep=lambda t: t.failed_or_past_due,
+        ),
+    )
+
+
+def _calls(*futures: "Future[Any]") -> "list[Future[Any]]":
+    return list(futures)
+
+
+def _section(
+    future: "Future[list[_T]]",
+    what: str,
+    permission: str,
+    keep: Callable[[_T], bool] = lambda _: True,
+) -> Section[_T]:
+    try:
+        items = future.result()
+    except PaddleError as exc:
+        log.warning("customer page: %s not loaded (%s)", what, exc.error_code)
+        return Section(problem=_plain_reason(exc, what, permission))
+    return Section(items=tuple(i for i in items if keep(i)))
+
+
+def _plain_reason(exc: PaddleError, what: str, permission: str) -> str:
+    """Why a section is empty, in words an agent can act on (the code goes to the log)."""
+    if isinstance(exc, PaddleAuthError):
+        why = f"the console's Paddle key may not read them ({permission}). Tell an administrator."
+    elif isinstance(exc, PaddleRateLimited):
+        why = "Paddle is busy. Reload the page in a minute."
+    elif isinstance(exc, PaddleNotFound):
+        why = "Paddle does not know them for this customer."
+    elif exc.code in ("timeout", "deadline_exceeded", "gateway_timeout"):
+        why = "Paddle did not answer in time. Reload the page to try again."
+    else:
+        why = "Paddle could not be reached or answered badly. Reload the page to try again."
+    return f"Couldn't load {what}: {why}"
+
+
 def fetch_customer_overview(customer_id: str) -> CustomerOverview:
-    """The customer and all their subscriptions, fetched concurrently (two HTTP calls)."""
+    """The customer and all their subscriptions, fetched concurrently (two HTTP calls): what the
+    confirm page and the link service check ownership against."""
     client = get_client()
     subscriptions = _in_paddle_thread(lambda: client.list_subscriptions(customer_id))
     try:

@@ -10,16 +10,25 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
-from .ids import CUSTOMER_ID_RE, PORTAL_SESSION_ID_RE, SUBSCRIPTION_ID_RE
+from .ids import (
+    CUSTOMER_ID_RE,
+    PAYMENT_METHOD_ID_RE,
+    PORTAL_SESSION_ID_RE,
+    SUBSCRIPTION_ID_RE,
+    TRANSACTION_ID_RE,
+)
 from .types import (
     BillingCycle,
     Customer,
+    PaymentAttempt,
+    PaymentMethod,
     Period,
     PortalSession,
     ScheduledChange,
     Subscription,
     SubscriptionItem,
     SubscriptionLinks,
+    Transaction,
 )
 
 # RFC 3339 as Paddle sends it: 0-6 fractional digits (more are tolerated and truncated).
@@ -108,6 +117,68 @@ def portal_session(data: object, *, request_id: str) -> PortalSession:
             for n, links in enumerate(_list(urls, "subscriptions", f"{where}.urls"))
         ),
         request_id=request_id,
+    )
+
+
+def payment_method(data: object) -> PaymentMethod:
+    """A `customer-payment-method`; of a card only brand, last 4 and expiry (no cardholder name),
+    of PayPal nothing (its `email` is personal data the page does not need)."""
+    obj = _object(data, "payment_method")
+    where = "payment_method"
+    card = obj.get("card")
+    card_obj = _object(card, f"{where}.card") if card is not None else None
+    return PaymentMethod(
+        id=_id(obj, "id", PAYMENT_METHOD_ID_RE, where),
+        customer_id=_id(obj, "customer_id", CUSTOMER_ID_RE, where),
+        type=_str(obj, "type", where),
+        card_brand=_str(card_obj, "type", f"{where}.card") if card_obj else None,
+        last4=_last4(card_obj, f"{where}.card") if card_obj else None,
+        expiry_month=_whole(card_obj, "expiry_month", f"{where}.card") if card_obj else None,
+        expiry_year=_whole(card_obj, "expiry_year", f"{where}.card") if card_obj else None,
+        origin=_str(obj, "origin", where),
+        saved_at=_time(obj, "saved_at", where),
+    )
+
+
+def transaction(data: object) -> Transaction:
+    obj = _object(data, "transaction")
+    where = "transaction"
+    details = _object(_get(obj, "details", where), f"{where}.details")
+    totals = _object(_get(details, "totals", f"{where}.details"), f"{where}.details.totals")
+    subscription_id = obj.get("subscription_id")
+    return Transaction(
+        id=_id(obj, "id", TRANSACTION_ID_RE, where),
+        customer_id=None
+        if obj.get("customer_id") is None
+        else _id(obj, "customer_id", CUSTOMER_ID_RE, where),
+        status=_str(obj, "status", where),
+        subscription_id=None
+        if subscription_id is None
+        else _id(obj, "subscription_id", SUBSCRIPTION_ID_RE, where),
+        collection_mode=_str(obj, "collection_mode", where),
+        currency_code=_str(obj, "currency_code", where),
+        grand_total=_str(totals, "grand_total", f"{where}.details.totals"),
+        balance=_str(totals, "balance", f"{where}.details.totals"),
+        created_at=_time(obj, "created_at", where),
+        billed_at=_optional_time(obj, "billed_at", where),
+        payments=tuple(
+            _attempt(item, f"{where}.payments[{n}]")
+            for n, item in enumerate(obj.get("payments") or [])  # absent on some older bodies
+        ),
+    )
+
+
+def _attempt(data: object, where: str) -> PaymentAttempt:
+    obj = _object(data, where)
+    details = obj.get("method_details")
+    card = _object(details, f"{where}.method_details").get("card") if details is not None else None
+    card_obj = _object(card, f"{where}.method_details.card") if card is not None else None
+    return PaymentAttempt(
+        status=_str(obj, "status", where),
+        error_code=_optional_str(obj, "error_code", where),
+        created_at=_time(obj, "created_at", where),
+        card_brand=_str(card_obj, "type", f"{where}.method_details.card") if card_obj else None,
+        last4=_last4(card_obj, f"{where}.method_details.card") if card_obj else None,
     )
 
 
@@ -208,6 +279,21 @@ def _int(obj: Json, key: str, where: str) -> int:
     value = _get(obj, key, where)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidResponse(f"{where}.{key}: expected an integer")
+    return value
+
+
+def _whole(obj: Json, key: str, where: str) -> int:
+    """An integer that the spec types as `number` (a card's expiry month and year): 5 or 5.0."""
+    value = _get(obj, key, where)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return _int(obj, key, where)
+
+
+def _last4(obj: Json, where: str) -> str:
+    value = _str(obj, "last4", where)
+    if not (len(value) == 4 and value.isascii() and value.isdigit()):
+        raise InvalidResponse(f"{where}.last4: not four digits")
     return value
 
 

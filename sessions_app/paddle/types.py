@@ -5,10 +5,13 @@ carry live tokens. Status fields are plain strings so an unknown value from Padd
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 CUSTOMER_STATUSES = ("active", "archived")
 SUBSCRIPTION_STATUSES = ("active", "trialing", "past_due", "paused", "canceled")
+# Payment attempts that took no money: `error` (see `error_code`), and authorised attempts that
+# were `canceled` or `dropped` (Paddle's `status-payment_attempt`).
+FAILED_ATTEMPT_STATUSES = ("error", "canceled", "dropped")
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,73 @@ class PortalSession:
 
     def __repr__(self) -> str:  # keeps the URLs out of tracebacks and debug output
         return f"PortalSession(id={self.id!r}, customer_id={self.customer_id!r}, links=[redacted])"
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """A saved payment method. Only the card's brand, last four digits and expiry are kept."""
+
+    id: str
+    customer_id: str
+    type: str  # card | paypal | apple_pay | google_pay | alipay | korea_local
+    card_brand: str | None  # visa, mastercard, american_express, …; None unless a card
+    last4: str | None
+    expiry_month: int | None
+    expiry_year: int | None
+    origin: str  # subscription | saved_during_purchase
+    saved_at: datetime
+
+    def expired_on(self, today: date) -> bool:
+        """A card works through the last day of its expiry month."""
+        if self.expiry_year is None or self.expiry_month is None:
+            return False
+        return (self.expiry_year, self.expiry_month) < (today.year, today.month)
+
+    @property
+    def expired(self) -> bool:
+        """Expired as of today (UTC)."""
+        return self.expired_on(datetime.now(UTC).date())
+
+
+@dataclass(frozen=True)
+class PaymentAttempt:
+    status: str  # captured | error | canceled | dropped | action_required | …
+    error_code: str | None  # declined, expired_card, not_enough_balance, …; None unless it failed
+    created_at: datetime
+    card_brand: str | None
+    last4: str | None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_ATTEMPT_STATUSES
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A transaction (a charge or an invoice), with what the customer page shows of it."""
+
+    id: str
+    customer_id: str | None
+    status: str  # draft | ready | billed | paid | completed | canceled | past_due
+    subscription_id: str | None
+    collection_mode: str  # automatic | manual
+    currency_code: str
+    grand_total: str  # minor units, as Paddle sends them
+    balance: str  # what is still due, minor units
+    created_at: datetime
+    billed_at: datetime | None
+    payments: tuple[PaymentAttempt, ...]  # newest first, as Paddle sorts them
+
+    @property
+    def past_due(self) -> bool:
+        return self.status == "past_due"
+
+    @property
+    def last_failure(self) -> PaymentAttempt | None:
+        """The newest failed payment attempt, if any."""
+        return next((p for p in self.payments if p.failed), None)
+
+    @property
+    def failed_or_past_due(self) -> bool:
+        """Past due (unpaid), or any payment attempt failed (even if a later one succeeded)."""
+        return self.past_due or self.last_failure is not None

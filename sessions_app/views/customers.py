@@ -61,14 +61,17 @@ def customer_search(request: ConsoleRequest) -> HttpResponse:
 def customer_detail(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """The customer and every subscription, each with a tick box for the portal session."""
     try:
-        overview = view_customer(context=context_of(request), customer_id=customer_id)
+        page = view_customer(context=context_of(request), customer_id=customer_id)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
     helpdesk, helpdesk_errors = _helpdesk(request)
     switch = kill_switch.current()
     context = {
-        "customer": overview.customer,
-        "subscriptions": overview.subscriptions,
+        "customer": page.overview.customer,
+        "subscriptions": page.overview.subscriptions,
+        "payment_methods": page.payment_methods,
+        "payments": page.payments,
+        "payment_rows": page.payments_with_subscriptions(),
         "max_subscriptions": MAX_SUBSCRIPTIONS,
         "kill_switch_by": switch.disabled_by,
         "kill_switch": switch,

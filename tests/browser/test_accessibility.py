@@ -115,7 +115,11 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     agent.goto(f"{base}/customers/?q=ctm_123")
     walk.check(agent, "search, error")
     agent.goto(f"{base}/customers/{customer_id}/")
-    walk.check(agent, "customer")
+    walk.check(agent, "customer")  # with an EXPIRED card and a past-due payment
+    emulator.add_fault("/transactions", kind="error", status=500, times=4)  # every retry fails
+    agent.goto(f"{base}/customers/{customer_id}/")
+    expect(agent.locator("body")).to_contain_text("Couldn't load failed or past-due payments")
+    walk.check(agent, "customer, payments not loaded")
     confirm_two(agent, base, customer_id)
     walk.check(agent, "confirm")
     fill_and_create(agent)
@@ -175,4 +179,4 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     walk.check(root, "admin index")
 
     assert walk.problems == {}
-    assert len(walk.states) == 25
+    assert len(walk.states) == 26

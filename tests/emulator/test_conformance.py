@@ -1,6 +1,7 @@
 """Every kind of emulator response validates against Paddle's OpenAPI spec and carries the
 fields Paddle's own examples have (paddle-fixtures/)."""
 
+import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,10 +23,17 @@ PADDLE = "https://api.paddle.com"
 
 
 @pytest.fixture(scope="session")
-def spec() -> OpenAPI:
-    """Paddle's spec (2025-05-27), loaded once, allowing the 2026 `view_subscription` deep link."""
+def document() -> dict[str, Any]:
+    """Paddle's spec (2025-05-27) as loaded YAML, once."""
     with (SHARED / "paddle-openapi.yaml").open() as f:
-        document = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+        loaded: dict[str, Any] = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+    return loaded
+
+
+@pytest.fixture(scope="session")
+def spec(document: dict[str, Any]) -> OpenAPI:
+    """Paddle's spec, allowing the 2026 `view_subscription` deep link."""
+    document = copy.deepcopy(document)
     session = document["components"]["schemas"]["customer-portal-session"]
     links = session["properties"]["urls"]["properties"]["subscriptions"]["items"]["properties"]
     links["view_subscription"] = {"type": "string"}
@@ -39,7 +47,10 @@ def conforms(spec: OpenAPI, response: requests.Response) -> Any:
     query = request.path_url.partition("?")[2]
     mock_request = MockRequest(PADDLE, str(request.method).lower(), path, args=dict(parse_qsl(query)))
     mock_response = MockResponse(
-        response.content, status_code=response.status_code, content_type=response.headers["Content-Type"]
+        response.content,
+        status_code=response.status_code,
+        headers=dict(response.headers),  # the list-transactions answer requires `Request-Id`
+        content_type=response.headers["Content-Type"],
     )
     spec.validate_response(mock_request, mock_response)
     body = response.json()
@@ -209,3 +220,59 @@ def test_list_envelopes_cover_the_fixtures(api: Api) -> None:
     ours = key_paths(api.get("/customers", params={"per_page": 2}).json())
     theirs = {p for p in fixture_paths("*/customers-list*.json", entity=False) if not p.startswith("data")}
     assert theirs <= ours
+
+
+# --- Payment methods and transactions (the customer page's billing sections) -------------------------
+def test_payment_method_lists_conform_for_every_example(
+    spec: OpenAPI, api: Api, examples: dict[str, str]
+) -> None:
+    seen = set()
+    for customer_id in examples.values():
+        body = conforms(spec, api.get(f"/customers/{customer_id}/payment-methods"))
+        seen |= {m["type"] for m in body["data"]}
+    assert "card" in seen
+
+
+def test_every_payment_method_conforms(spec: OpenAPI, api: Api, emulator: Emulator) -> None:
+    """PayPal and cards of every brand, across the whole seed."""
+    with_methods = [c for c, methods in emulator.data.payment_methods_by_customer.items() if methods]
+    for customer_id in with_methods[:60]:
+        conforms(spec, api.get(f"/customers/{customer_id}/payment-methods", params={"per_page": 1}))
+
+
+@pytest.mark.parametrize("status", ["past_due", "completed", "canceled", "past_due,completed,canceled"])
+def test_transaction_lists_conform_for_each_status(spec: OpenAPI, api: Api, status: str) -> None:
+    body = conforms(spec, api.get("/transactions", params={"status": status}))
+    assert body["data"]
+    assert body["meta"]["pagination"]["per_page"] == 30
+    conforms(spec, api.session.get(body["meta"]["pagination"]["next"], timeout=5))
+
+
+def test_a_customers_transactions_conform(spec: OpenAPI, api: Api, examples: dict[str, str]) -> None:
+    for example in ("all_statuses", "manual_collection", "vip", "no_subscriptions"):
+        params = {"customer_id": examples[example], "order_by": "created_at[DESC]"}
+        conforms(spec, api.get("/transactions", params=params))
+
+
+def test_payment_methods_of_an_unknown_customer_conform_as_not_found(spec: OpenAPI, api: Api) -> None:
+    response = api.get("/customers/ctm_" + "0" * 26 + "/payment-methods")
+    assert response.status_code == 404
+    assert conforms(spec, response)["error"]["code"] == "not_found"
+
+
+def test_transaction_fields_cover_paddles_list_example(document: dict[str, Any], api: Api) -> None:
+    """Every key of Paddle's own example of an automatically-collected, attempted transaction."""
+    operation = document["paths"]["/transactions"]["get"]["responses"]["200"]
+    theirs: set[str] = set()
+    for example in operation["content"]["application/json"]["examples"].values():
+        for item in example["value"]["data"]:
+            if item["payments"] and item["collection_mode"] == "automatic":
+                theirs |= key_paths(item)
+    ours = set().union(
+        *(
+            key_paths(t)
+            for t in api.get("/transactions", params={"status": "past_due,completed"}).json()["data"]
+        )
+    )
+    assert theirs, "no examples found"
+    assert theirs - ours == set()

@@ -20,7 +20,9 @@ _PATHS = {
     "GET": [
         re.compile(r"/customers"),
         re.compile(rf"/customers/ctm_{_ID}"),
+        re.compile(rf"/customers/ctm_{_ID}/payment-methods"),
         re.compile(r"/subscriptions"),
+        re.compile(r"/transactions"),
         re.compile(rf"/subscriptions/sub_{_ID}"),
     ],
     "POST": [re.compile(rf"/customers/ctm_{_ID}/portal-sessions")],
@@ -32,6 +34,16 @@ _QUERY: dict[str, Callable[[str], bool]] = {
     "customer_id": lambda v: CUSTOMER_ID.fullmatch(v) is not None,
     "per_page": lambda v: v.isdigit() and 1 <= int(v) <= 200,
     "after": lambda v: (CUSTOMER_ID.fullmatch(v) or SUBSCRIPTION_ID.fullmatch(v)) is not None,
+}
+
+# List transactions has its own statuses and a smaller page (`per_page_transaction_query`: 30).
+_TRANSACTION_QUERY: dict[str, Callable[[str], bool]] = {
+    **_QUERY,
+    "status": lambda v: (
+        set(v.split(",")) <= {"draft", "ready", "billed", "paid", "completed", "canceled", "past_due"}
+    ),
+    "per_page": lambda v: v.isdigit() and 1 <= int(v) <= 30,
+    "order_by": lambda v: re.fullmatch(r"(id|created_at|updated_at|billed_at)\[(ASC|DESC)\]", v) is not None,
 }
 
 
@@ -57,8 +69,9 @@ def violations(requests: Iterable[RecordedRequest]) -> list[str]:
         where = f"{r.method} {r.path!r}"
         if not any(p.fullmatch(r.path) for p in _PATHS.get(r.method, [])):
             found.append(f"{where}: not an endpoint the console calls")
+        checks = _TRANSACTION_QUERY if r.path == "/transactions" else _QUERY
         for key, value in r.query.items():
-            check = _QUERY.get(key)
+            check = checks.get(key)
             if check is None or not check(value):
                 found.append(f"{where}: query {key}={value!r}")
         if r.method == "POST" and (problem := _body_violation(r.body)):

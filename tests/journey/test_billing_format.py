@@ -4,8 +4,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sessions_app.paddle.types import BillingCycle, ScheduledChange
-from sessions_app.templatetags.billing import billing_cycle, money, scheduled_change
+from sessions_app.paddle.types import BillingCycle, ScheduledChange, Subscription, SubscriptionItem
+from sessions_app.templatetags.billing import (
+    billing_cycle,
+    card_brand,
+    failure_reason,
+    money,
+    recurring_total,
+    scheduled_change,
+    status_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +61,57 @@ APRIL_1 = datetime(2026, 4, 1, 12, tzinfo=UTC)
 )
 def test_scheduled_changes_say_what_happens_when(change: ScheduledChange | None, shown: str) -> None:
     assert scheduled_change(change) == shown
+
+
+# --- Recurring totals, statuses, cards and failures --------------------------------------------------
+def _subscription(cycle: BillingCycle, *items: tuple[str, int, str]) -> Subscription:
+    return Subscription(
+        id="sub_" + "1" * 26,
+        customer_id="ctm_" + "1" * 26,
+        status="active",
+        currency_code="EUR",
+        collection_mode="automatic",
+        billing_cycle=cycle,
+        current_billing_period=None,
+        next_billed_at=None,
+        scheduled_change=None,
+        paused_at=None,
+        canceled_at=None,
+        items=tuple(SubscriptionItem("Pro", "Monthly", q, a, c, cycle) for a, q, c in items),
+    )
+
+
+@pytest.mark.parametrize(
+    ("subscription", "shown"),
+    [
+        (_subscription(BillingCycle("month", 1), ("1500", 2, "EUR")), "EUR 30.00 / month"),
+        (
+            _subscription(BillingCycle("month", 3), ("1000", 1, "EUR"), ("250", 4, "EUR")),
+            "EUR 20.00 / 3 months",
+        ),
+        (_subscription(BillingCycle("year", 1)), "EUR 0.00 / year"),
+        (_subscription(BillingCycle("month", 1), ("1000", 1, "USD")), ""),  # not the subscription's currency
+        (_subscription(BillingCycle("month", 1), ("ten", 1, "EUR")), ""),
+    ],
+)
+def test_the_recurring_total_is_every_items_price_times_quantity(
+    subscription: Subscription, shown: str
+) -> None:
+    assert recurring_total(subscription) == shown
+
+
+def test_statuses_cards_and_failures_read_as_words() -> None:
+    assert [status_label(s) for s in ("past_due", "trialing", "paused", "mystery")] == [
+        "Past due",
+        "Trial",
+        "Paused",
+        "mystery",
+    ]
+    assert [card_brand(b) for b in ("american_express", "visa", None, "new_brand")] == [
+        "American Express",
+        "Visa",
+        "Card",
+        "New Brand",
+    ]
+    assert failure_reason("not_enough_balance") == "insufficient funds"
+    assert failure_reason("something_new") == failure_reason(None) == "failed"

@@ -43,12 +43,8 @@ def _expected_amount(subscription: dict[str, Any]) -> str:
     )
     amount = f"{total:,.0f}" if currency in ("JPY", "KRW") else f"{total / 100:,.2f}"
     cycle = subscription["billing_cycle"]
-    every = (
-        f"every {cycle['interval']}"
-        if cycle["frequency"] == 1
-        else f"every {cycle['frequency']} {cycle['interval']}s"
-    )
-    return f"{currency} {amount} {every}"
+    per = cycle["interval"] if cycle["frequency"] == 1 else f"{cycle['frequency']} {cycle['interval']}s"
+    return f"{currency} {amount} / {per}"
 
 
 def test_groups_keep_the_order_of_the_confirm_page(
@@ -158,17 +154,17 @@ def test_two_subscriptions_of_the_same_product_and_plan_are_told_apart() -> None
         [(_subscription("sub_a"), links("sub_a")), (_subscription("sub_b", "past_due"), links("sub_b"))]
     )
     assert [g.label for g in twins] == [
-        "Lighthouse Starter · Monthly (USD 30.00 every month, active) sub_a",
-        "Lighthouse Starter · Monthly (USD 30.00 every month, active) sub_b",
+        "Lighthouse Starter · Monthly (USD 30.00 / month, active) sub_a",
+        "Lighthouse Starter · Monthly (USD 30.00 / month, active) sub_b",
     ]
     assert [g.customer_label for g in twins] == [
-        "Lighthouse Starter (USD 30.00 every month, active), subscription sub_a",
-        "Lighthouse Starter (USD 30.00 every month, active), subscription sub_b",
+        "Lighthouse Starter (USD 30.00 / month, active), subscription sub_a",
+        "Lighthouse Starter (USD 30.00 / month, active), subscription sub_b",
     ]
     # Told apart by their status already: no id needed.
     assert [g.label for g in other] == [
-        "Lighthouse Starter · Monthly (USD 30.00 every month, active)",
-        "Lighthouse Starter · Monthly (USD 30.00 every month, past due)",
+        "Lighthouse Starter · Monthly (USD 30.00 / month, active)",
+        "Lighthouse Starter · Monthly (USD 30.00 / month, past due)",
     ]
 
 

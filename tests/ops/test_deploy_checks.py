@@ -22,6 +22,15 @@ def test_deploy_check_passes_without_a_single_warning(prod_env: dict[str, str]) 
     assert "WARNING" not in output.upper().replace("--FAIL-LEVEL WARNING", "")
 
 
+def test_reads_that_could_spend_half_the_paddle_budget_warn(prod_env: dict[str, str]) -> None:
+    """A customer page costs four Paddle calls: 30 searches and 20 views a minute would be 140."""
+    prod_env["CUSTOMER_VIEWS_PER_MINUTE"] = "20"
+
+    output = manage(prod_env, "check", "--deploy").stderr
+
+    assert "CUSTOMER_VIEWS_PER_MINUTE x 4 = 140 Paddle calls" in output
+
+
 @pytest.mark.parametrize(
     "variable",
     ["DJANGO_SECRET_KEY", "AUDIT_CHAIN_KEY", "DJANGO_ALLOWED_HOSTS", "PADDLE_API_KEY", "PUBLIC_BASE_URL"],

@@ -33,16 +33,21 @@ def paddle_log() -> Iterator[_Lines]:
     logger.removeHandler(lines)
 
 
-def test_each_pages_two_paddle_calls_carry_that_pages_request_id_user_and_path(
+def test_each_pages_four_paddle_calls_carry_that_pages_request_id_user_and_path(
     agent_client: Client, emulator: Emulator, customer_id: str, paddle_log: _Lines
 ) -> None:
     pages = [agent_client.get(f"/customers/{customer_id}/") for _ in range(3)]
 
     for page in pages:
         calls = [r for r in paddle_log.records if r.request_id == page["X-Request-Id"]]  # type: ignore[attr-defined]
-        assert sorted(r.getMessage().split()[2] for r in calls) == ["/customers/{id}", "/subscriptions"]
+        assert sorted(r.getMessage().split()[2] for r in calls) == [
+            "/customers/{id}",
+            "/customers/{id}/payment-methods",
+            "/subscriptions",
+            "/transactions",
+        ]
         assert {(r.user, r.path) for r in calls} == {("agent", f"/customers/{customer_id}/")}  # type: ignore[attr-defined]
-    assert len(paddle_log.records) == 6
+    assert len(paddle_log.records) == 12
 
 
 def test_a_connection_the_pool_closes_once_the_body_is_read_does_not_fail_the_call(

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from paddle_emulator import EmulatorServer
+from sessions_app.paddle.overview import PAYMENT_STATUSES
 from tests.support.personas import TEST_API_KEY
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -57,6 +58,7 @@ def node(emulator_server: EmulatorServer) -> dict[str, Any]:
         "unknown_customer_id": UNKNOWN_CUSTOMER,
         "wrong_api_key": TEST_API_KEY[:-3] + "Xyz",
         "per_page": PER_PAGE,
+        "payment_statuses": list(PAYMENT_STATUSES),
     }
     emulator.reset()
     try:
@@ -137,6 +139,39 @@ def test_getting_a_subscription_gives_a_subscription(node: dict[str, Any]) -> No
     )
 
 
+def test_a_customers_payment_methods_parse(node: dict[str, Any], emulator_server: EmulatorServer) -> None:
+    result = ok(node, "list_payment_methods")
+    assert (result["collection_class"], result["entity_class"], result["all_entities"]) == (
+        "PaymentMethodCollection",
+        "PaymentMethod",
+        True,
+    )
+    own = emulator_server.emulator.payment_methods_of(node["plan"]["customer_id"])
+    assert sorted(result["ids"]) == sorted(m["id"] for m in own)
+
+
+def test_a_customers_failed_or_past_due_transactions_parse(
+    node: dict[str, Any], emulator_server: EmulatorServer
+) -> None:
+    result = ok(node, "list_transactions")
+    assert (result["collection_class"], result["entity_class"], result["all_entities"]) == (
+        "TransactionCollection",
+        "Transaction",
+        True,
+    )
+    own = emulator_server.emulator.transactions_of(node["plan"]["customer_id"])
+    assert sorted(result["ids"]) == sorted(t["id"] for t in own if t["status"] in PAYMENT_STATUSES)
+
+
+def test_every_transaction_parses_in_pages_of_thirty(
+    node: dict[str, Any], emulator_server: EmulatorServer
+) -> None:
+    result = ok(node, "list_all_transactions")
+    transactions = emulator_server.emulator.data.transactions
+    assert sorted(result["ids"]) == sorted(str(t["id"]) for t in transactions)
+    assert result["pages"] == -(-len(transactions) // 30)
+
+
 @pytest.mark.parametrize("count", [0, 1, 2])
 def test_a_portal_session_for_n_subscriptions_parses_with_one_link_set_each(
     node: dict[str, Any], emulator_server: EmulatorServer, count: int
@@ -166,6 +201,7 @@ def test_portal_session_bodies_are_what_paddle_expects(node: dict[str, Any]) -> 
     [
         ("error_unknown_customer", "not_found", []),
         ("error_unknown_customer_portal_session", "not_found", []),
+        ("error_unknown_customer_payment_methods", "not_found", []),
         ("error_wrong_key", "invalid_token", []),
         ("error_foreign_subscription", "invalid_field", ["subscription_ids[1]"]),
     ],

@@ -12,13 +12,17 @@ import pytest
 from paddle_billing import Client, Options
 from paddle_billing.Entities.Customer import Customer
 from paddle_billing.Entities.CustomerPortalSession import CustomerPortalSession
+from paddle_billing.Entities.PaymentMethod import PaymentMethod
 from paddle_billing.Entities.Shared import Status
+from paddle_billing.Entities.Shared.TransactionStatus import TransactionStatus
 from paddle_billing.Entities.Subscription import Subscription
+from paddle_billing.Entities.Transaction import Transaction
 from paddle_billing.Exceptions.ApiError import ApiError
 from paddle_billing.Resources.CustomerPortalSessions.Operations import CreateCustomerPortalSession
 from paddle_billing.Resources.Customers.Operations import ListCustomers
 from paddle_billing.Resources.Shared.Operations import Pager
 from paddle_billing.Resources.Subscriptions.Operations import ListSubscriptions
+from paddle_billing.Resources.Transactions.Operations import ListTransactions
 
 from paddle_emulator import Emulator, EmulatorServer
 from tests.support.personas import TEST_API_KEY
@@ -127,6 +131,43 @@ def test_a_manually_collected_subscription_parses(paddle: Client, emulator: Emul
 
 def emulator_base(paddle: Client) -> str:
     return str(paddle.options.environment.base_url)
+
+
+# --- Payment methods and transactions ----------------------------------------------------------------
+@pytest.mark.parametrize("example", ["all_statuses", "vip", "manual_collection", "no_subscriptions"])
+def test_a_customers_payment_methods_parse(paddle: Client, emulator: Emulator, example: str) -> None:
+    customer_id = emulator.examples()[example]
+    methods = list(paddle.payment_methods.list(customer_id))
+    assert all(type(m) is PaymentMethod for m in methods)
+    assert sorted(m.id for m in methods) == sorted(m["id"] for m in emulator.payment_methods_of(customer_id))
+
+
+def test_every_payment_method_parses_cards_and_paypal_alike(paddle: Client, emulator: Emulator) -> None:
+    customers = [c for c, methods in emulator.data.payment_methods_by_customer.items() if len(methods) > 1]
+    kinds = set()
+    for customer_id in customers:
+        methods = list(paddle.payment_methods.list(customer_id))
+        assert all(type(m) is PaymentMethod for m in methods)
+        kinds |= {m.type.value for m in methods}
+    assert kinds == {"card", "paypal"}
+
+
+def test_every_transaction_parses_in_pages_of_thirty(paddle: Client, emulator: Emulator) -> None:
+    transactions = list(paddle.transactions.list(ListTransactions(pager=Pager(per_page=200))))
+    assert all(type(t) is Transaction for t in transactions)
+    assert sorted(t.id for t in transactions) == sorted(str(t["id"]) for t in emulator.data.transactions)
+    assert {r.query["per_page"] for r in emulator.requests} == {"200"}  # asked for 200, given 30
+    assert len(emulator.requests) == math.ceil(len(transactions) / 30)
+
+
+def test_a_customers_past_due_transactions_parse_with_their_failed_attempts(
+    paddle: Client, emulator: Emulator, customer_id: str
+) -> None:
+    operation = ListTransactions(customer_ids=[customer_id], statuses=[TransactionStatus.PastDue])
+    (past_due,) = list(paddle.transactions.list(operation))
+    assert type(past_due) is Transaction
+    assert past_due.status == TransactionStatus.PastDue
+    assert [p.error_code.value for p in past_due.payments if p.error_code] == ["expired_card"]
 
 
 # --- Portal sessions ---------------------------------------------------------------------------------

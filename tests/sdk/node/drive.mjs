@@ -4,7 +4,7 @@
 //
 // The plan (JSON on stdin) names the seeded data to use:
 //   {customer_id, email, subscription_ids: [2 of that customer's], foreign_subscription_id,
-//    unknown_customer_id, wrong_api_key, per_page}
+//    unknown_customer_id, wrong_api_key, per_page, payment_statuses}
 // Prints one JSON object: for each operation, the SDK classes of what it returned (or of the
 // error it threw), the ids, and any field the SDK's entity left `undefined` (a key it reads that
 // the answer lacked). tests/sdk/test_node_sdk.py asserts on it. Exits non-zero only on bad usage.
@@ -18,9 +18,13 @@ import {
   CustomerPortalSession,
   CustomerPortalSubscriptionUrl,
   Paddle,
+  PaymentMethod,
+  PaymentMethodCollection,
   Subscription,
   SubscriptionCollection,
   SDK_VERSION,
+  Transaction,
+  TransactionCollection,
 } from '@paddle/paddle-node-sdk';
 
 const [baseUrl] = process.argv.slice(2);
@@ -151,6 +155,22 @@ const results = {
     const subscription = await paddle.subscriptions.get(plan.subscription_ids[0]);
     return { ...entity(subscription, Subscription), customer_id: subscription.customerId };
   }),
+  list_payment_methods: await attempt(() =>
+    listAll(paddle.paymentMethods.list(plan.customer_id), PaymentMethod, PaymentMethodCollection),
+  ),
+  list_transactions: await attempt(() =>
+    listAll(
+      paddle.transactions.list({ customerId: [plan.customer_id], status: plan.payment_statuses }),
+      Transaction,
+      TransactionCollection,
+    ),
+  ),
+  list_all_transactions: await attempt(() =>
+    listAll(paddle.transactions.list({ perPage: 30 }), Transaction, TransactionCollection),
+  ),
+  error_unknown_customer_payment_methods: await failure(() =>
+    listAll(paddle.paymentMethods.list(plan.unknown_customer_id), PaymentMethod, PaymentMethodCollection),
+  ),
   portal_session_0: await attempt(() => portalSession(undefined)),
   portal_session_1: await attempt(() => portalSession(plan.subscription_ids.slice(0, 1))),
   portal_session_2: await attempt(() => portalSession(plan.subscription_ids.slice(0, 2))),
