@@ -1,21 +1,76 @@
 """Finding customers and showing one: Paddle reads, each audited whether Paddle answers or not."""
 
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max
+
 from . import audit
 from .context import RequestContext
+from .models import AuditEvent
+from .paddle.client import CustomerMatches
 from .paddle.config import get_client
 from .paddle.errors import PaddleError, PaddleNotFound
 from .paddle.ids import QueryKind
 from .paddle.overview import CustomerOverview, fetch_customer_overview
 from .paddle.types import Customer
 
+log = logging.getLogger(__name__)
 
-def search_customers(*, context: RequestContext, query: str, kind: QueryKind) -> list[Customer]:
-    """Customers matching an email (exact), a ctm_/sub_ id or free text; audited without the query text."""
+RECENT_CUSTOMERS = 10
+# Subscription statuses an agent should notice in a result row, in the order they are named.
+NOTABLE_STATUSES = ("past_due", "paused", "canceled")
+
+
+@dataclass(frozen=True)
+class SubscriptionCount:
+    """How many subscriptions a customer has, and how many of them need a second look."""
+
+    total: int
+    notable: tuple[tuple[str, int], ...] = ()  # (status, count) for NOTABLE_STATUSES present
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        """(status, "2 past due") for the badges of a result row."""
+        return [(status, f"{n} {status.replace('_', ' ')}") for status, n in self.notable]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    customers: list[Customer]
+    more: bool = False  # Paddle holds more matches than were shown
+    # By customer id; None when Paddle could not list them (the results are still shown).
+    counts: dict[str, SubscriptionCount] | None = field(default=None)
+
+    @property
+    def rows(self) -> list[tuple[Customer, SubscriptionCount | None]]:
+        """Each customer with its count (None: unavailable), for the results table."""
+        return [(c, self.counts.get(c.id) if self.counts is not None else None) for c in self.customers]
+
+
+@dataclass(frozen=True)
+class RecentCustomer:
+    id: str
+    email: str
+    name: str
+
+
+def search_customers(
+    *, context: RequestContext, query: str, kind: QueryKind, with_counts: bool = True
+) -> SearchResult:
+    """Customers matching an email (exact), a ctm_/sub_ id or free text; audited without the query text.
+
+    `with_counts` adds each customer's subscription count from ONE extra Paddle listing
+    (`GET /subscriptions?customer_id=a,b,…`), never one call per customer.
+    """
     details = {"query_kind": kind.value}
     try:
-        customers = get_client().find_customers(query)
+        matches = get_client().search_customers(query)
     except PaddleNotFound:
-        customers = []
+        matches = CustomerMatches([])
     except PaddleError as exc:
         audit.record(
             action=audit.Action.CUSTOMER_SEARCH,
@@ -26,6 +81,7 @@ def search_customers(*, context: RequestContext, query: str, kind: QueryKind) ->
             details=details,
         )
         raise
+    customers = matches.customers
     # An email or id names one customer: the audit row may say who, free text may not.
     single = customers[0] if len(customers) == 1 and kind is not QueryKind.TEXT else None
     audit.record(
@@ -37,7 +93,47 @@ def search_customers(*, context: RequestContext, query: str, kind: QueryKind) ->
         # Which customers the agent saw, by id: free text may show several names and emails.
         details={**details, "results": len(customers), "shown": [c.id for c in customers]},
     )
-    return customers
+    counts = subscription_counts(customers) if with_counts and customers else None
+    return SearchResult(customers, more=matches.more, counts=counts)
+
+
+def subscription_counts(customers: Sequence[Customer]) -> dict[str, SubscriptionCount] | None:
+    """Each customer's subscriptions counted from one listing; None if Paddle did not answer.
+
+    The counts are a convenience: a failure leaves them out rather than the search results.
+    """
+    try:
+        subscriptions = get_client().list_subscriptions_of([c.id for c in customers])
+    except PaddleError as exc:
+        log.warning("subscription counts unavailable: %s (request id %s)", exc.error_code, exc.request_id)
+        return None
+    by_customer: dict[str, Counter[str]] = {c.id: Counter() for c in customers}
+    for subscription in subscriptions:
+        by_customer[subscription.customer_id][subscription.status] += 1
+    return {
+        customer_id: SubscriptionCount(
+            total=sum(statuses.values()),
+            notable=tuple((s, statuses[s]) for s in NOTABLE_STATUSES if statuses[s]),
+        )
+        for customer_id, statuses in by_customer.items()
+    }
+
+
+def recent_customers(user: AbstractBaseUser, *, limit: int = RECENT_CUSTOMERS) -> list[RecentCustomer]:
+    """The customers this agent last opened, most recent first, each once: from their audit rows.
+
+    One query: the newest successful `customer.view` row per customer (a grouped subquery on the
+    `audit_actor_seq` index), then those rows' email and name. Only `user`'s own rows.
+    """
+    views = AuditEvent.objects.filter(
+        actor_id=user.pk, action=audit.Action.CUSTOMER_VIEW, outcome=audit.Outcome.SUCCESS
+    ).exclude(customer_id="")
+    newest = views.values("customer_id").annotate(last=Max("seq")).order_by("-last").values("last")[:limit]
+    rows = AuditEvent.objects.filter(seq__in=newest).order_by("-seq")
+    return [
+        RecentCustomer(id=row.customer_id, email=row.customer_email, name=row.customer_name)
+        for row in rows.only("seq", "customer_id", "customer_email", "customer_name")
+    ]
 
 
 def view_customer(*, context: RequestContext, customer_id: str) -> CustomerOverview:
@@ -60,6 +156,7 @@ def view_customer(*, context: RequestContext, customer_id: str) -> CustomerOverv
         context=context,
         customer_id=customer_id,
         customer_email=overview.customer.email,
+        customer_name=overview.customer.name or "",  # the agent's recent customers show it
         details={"subscriptions": len(overview.subscriptions)},
     )
     return overview

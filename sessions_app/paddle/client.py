@@ -86,6 +86,14 @@ logging.getLogger("urllib3.connectionpool").addFilter(_DropQueryStrings())
 
 
 @dataclass(frozen=True)
+class CustomerMatches:
+    """One page of a customer search, and whether Paddle has more matches than it showed."""
+
+    customers: list[Customer]
+    more: bool = False
+
+
+@dataclass(frozen=True)
 class _Reply:
     status: int
     body: object  # the decoded JSON
@@ -144,6 +152,10 @@ class PaddleClient:
     # --- Operations ---------------------------------------------------------------------------
     def find_customers(self, query: str, *, limit: int = MAX_SEARCH_RESULTS) -> list[Customer]:
         """Customers by email, `ctm_` id, `sub_` id or free text: https://developer.paddle.com/api-reference/customers/list-customers"""
+        return self.search_customers(query, limit=limit).customers
+
+    def search_customers(self, query: str, *, limit: int = MAX_SEARCH_RESULTS) -> CustomerMatches:
+        """Like `find_customers`, and whether Paddle holds more matches than `limit` (one page asked)."""
         query = query.strip()
         if not query or len(query) > MAX_QUERY_LENGTH:
             raise ValueError(f"a search needs 1 to {MAX_QUERY_LENGTH} characters")
@@ -156,13 +168,13 @@ class PaddleClient:
                 "this looks like a Paddle id but is not one (prefix and 26 lowercase letters or digits)"
             )
         if kind is QueryKind.CUSTOMER_ID:
-            return self._customer_or_nothing(query, deadline_at)
+            return CustomerMatches(self._customer_or_nothing(query, deadline_at))
         if kind is QueryKind.SUBSCRIPTION_ID:
             try:
                 subscription = self._get_subscription(query, deadline_at)
             except PaddleNotFound:
-                return []
-            return self._customer_or_nothing(subscription.customer_id, deadline_at)
+                return CustomerMatches([])
+            return CustomerMatches(self._customer_or_nothing(subscription.customer_id, deadline_at))
         # `search=` is fuzzy and has matched the wrong customer for an email: emails go to `email=`.
         criterion = {"email": query} if kind is QueryKind.EMAIL else {"search": query}
         reply = self._send(
@@ -172,7 +184,9 @@ class PaddleClient:
             deadline_at=deadline_at,
         )
         with _parsing(reply):
-            return [parse.customer(item) for item in _data_list(reply)][:limit]
+            customers = [parse.customer(item) for item in _data_list(reply)][:limit]
+            has_more, _next = parse.pagination_next(reply.body)
+        return CustomerMatches(customers, more=has_more)
 
     def get_customer(self, customer_id: str) -> Customer:
         """One customer: https://developer.paddle.com/api-reference/customers/get-customer"""
@@ -184,20 +198,31 @@ class PaddleClient:
 
     def list_subscriptions(self, customer_id: str, *, per_page: int = PAGE_SIZE) -> list[Subscription]:
         """Every subscription of a customer, all statuses, all pages: https://developer.paddle.com/api-reference/subscriptions/list-subscriptions"""
-        require_customer_id(customer_id)
+        return self.list_subscriptions_of([customer_id], per_page=per_page)
+
+    def list_subscriptions_of(
+        self, customer_ids: Sequence[str], *, per_page: int = PAGE_SIZE
+    ) -> list[Subscription]:
+        """Every subscription of these customers in one listing (`customer_id=a,b,…`), all pages."""
+        if isinstance(customer_ids, str):
+            raise TypeError("customer_ids must be a sequence of ids, not a string")
+        wanted = [require_customer_id(c) for c in customer_ids]
+        if not wanted:
+            return []
         if not 1 <= per_page <= PAGE_SIZE:
             raise ValueError(f"per_page must be between 1 and {PAGE_SIZE}")
         deadline_at = self._deadline_at()
         first_page = f"{self.base_url}/subscriptions"
         url = first_page
-        params: Params | None = {"customer_id": customer_id, "per_page": per_page}
+        filter_ids = ",".join(wanted)
+        params: Params | None = {"customer_id": filter_ids, "per_page": per_page}
         subscriptions: list[Subscription] = []
         for _ in range(MAX_PAGES):
             reply = self._send("GET", "/subscriptions", url=url, params=params, deadline_at=deadline_at)
             with _parsing(reply):
                 page = [parse.subscription(item) for item in _data_list(reply)]
                 has_more, next_url = parse.pagination_next(reply.body)
-            if any(s.customer_id != customer_id for s in page):
+            if any(s.customer_id not in wanted for s in page):
                 raise PaddleUnavailable(
                     "Paddle listed a subscription of another customer",
                     code="customer_mismatch",
@@ -213,7 +238,7 @@ class PaddleClient:
             else:
                 url, params = (
                     first_page,
-                    {"customer_id": customer_id, "per_page": per_page, "after": page[-1].id},
+                    {"customer_id": filter_ids, "per_page": per_page, "after": page[-1].id},
                 )
         raise PaddleUnavailable(f"more than {MAX_PAGES} pages of subscriptions", code="too_many_pages")
 

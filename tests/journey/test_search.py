@@ -64,7 +64,7 @@ def test_no_match_says_so(agent_client: Client, emulator: Emulator) -> None:
     [
         ("x" * 101, "at most 100 characters"),
         ("ctm_123", "looks like a Paddle id but is not one"),
-        ("sub_ABCDEFGHIJKLMNOPQRSTUVWXYZ", "looks like a Paddle id but is not one"),
+        ("SUB_ABCDEFGHIJKLMNOPQRSTUVWXY", "looks like a Paddle id but is not one"),  # 25 after sub_
     ],
 )
 def test_too_long_or_malformed_queries_are_refused_without_asking_paddle(
