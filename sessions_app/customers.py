@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max
 
 from . import audit
 from .context import RequestContext
@@ -21,6 +20,7 @@ from .paddle.types import Customer
 log = logging.getLogger(__name__)
 
 RECENT_CUSTOMERS = 10
+RECENT_SCAN = 200  # the agent's newest customer views that recent_customers reads
 # Subscription statuses an agent should notice in a result row, in the order they are named.
 NOTABLE_STATUSES = ("past_due", "paused", "canceled")
 
@@ -122,18 +122,32 @@ def subscription_counts(customers: Sequence[Customer]) -> dict[str, Subscription
 def recent_customers(user: AbstractBaseUser, *, limit: int = RECENT_CUSTOMERS) -> list[RecentCustomer]:
     """The customers this agent last opened, most recent first, each once: from their audit rows.
 
-    One query: the newest successful `customer.view` row per customer (a grouped subquery on the
-    `audit_actor_seq` index), then those rows' email and name. Only `user`'s own rows.
+    One query, bounded: the agent's newest `RECENT_SCAN` `customer.view` rows (an index-only scan
+    of `audit_actor_action_seq`, selecting `seq` only, so PostgreSQL never prefers walking the
+    primary key backwards, which for an agent with few views read the whole table), then those
+    rows that succeeded, newest first; the first row per customer is kept. Grouping all of an
+    agent's views in SQL was exact but read every one of them (50,000 views: 380 ms); ten
+    distinct customers among the last 200 views is the case that matters (1 ms). Only `user`'s
+    own rows are read.
     """
-    views = AuditEvent.objects.filter(
-        actor_id=user.pk, action=audit.Action.CUSTOMER_VIEW, outcome=audit.Outcome.SUCCESS
-    ).exclude(customer_id="")
-    newest = views.values("customer_id").annotate(last=Max("seq")).order_by("-last").values("last")[:limit]
-    rows = AuditEvent.objects.filter(seq__in=newest).order_by("-seq")
-    return [
-        RecentCustomer(id=row.customer_id, email=row.customer_email, name=row.customer_name)
-        for row in rows.only("seq", "customer_id", "customer_email", "customer_name")
-    ]
+    newest = (
+        AuditEvent.objects.filter(actor_id=user.pk, action=audit.Action.CUSTOMER_VIEW)
+        .order_by("-seq")
+        .values("seq")[:RECENT_SCAN]
+    )
+    rows = (
+        AuditEvent.objects.filter(seq__in=newest, outcome=audit.Outcome.SUCCESS)
+        .exclude(customer_id="")
+        .order_by("-seq")
+        .values_list("customer_id", "customer_email", "customer_name")
+    )
+    recent: dict[str, RecentCustomer] = {}
+    for customer_id, email, name in rows:
+        if customer_id not in recent:
+            recent[customer_id] = RecentCustomer(id=customer_id, email=email, name=name)
+            if len(recent) == limit:
+                break
+    return list(recent.values())
 
 
 def view_customer(*, context: RequestContext, customer_id: str) -> CustomerOverview:
