@@ -87,7 +87,7 @@ def test_with_links_switched_off_the_found_subscription_is_marked_but_not_ticked
     assert "Found by your search" in html
     assert "Link creation is switched off, so nothing can be ticked" in html
     assert "Select all eligible" not in html
-    assert re.search(r'<button type="submit" class="tick-continue" disabled>', html)
+    assert re.search(r'<button type="submit" disabled class="tick-continue">', html)
 
 
 def test_paused_and_canceled_subscriptions_are_not_eligible_for_select_all(
