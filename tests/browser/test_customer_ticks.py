@@ -200,3 +200,28 @@ def test_the_progress_bar_does_not_move_for_reduced_motion(
         assert animation == "none"
     finally:
         context.close()
+
+
+def test_a_slow_continue_says_working_on_its_button(
+    agent_page: Page, live_server: LiveServer, emulator: Emulator
+) -> None:
+    page = agent_page
+    customer_id = emulator.examples()["all_statuses"]
+    page.goto(f"{live_server.url}/customers/{customer_id}/")
+    emulator.add_fault("/customers/*", kind="latency", latency_ms=1500)  # the confirm page's fetch
+    page.locator(BOXES).first.check()
+    # The old page is gone once the answer arrives: it writes what its button said at 100 and
+    # 700 ms into sessionStorage, which the next page of the same tab can read.
+    page.evaluate(
+        """() => {
+          const button = document.querySelector("button.tick-continue");
+          const said = () => button.textContent + "|" + button.getAttribute("aria-disabled");
+          const note = (key) => sessionStorage.setItem(key, said());
+          setTimeout(() => note("at100"), 100);
+          setTimeout(() => note("at700"), 700);
+          button.click();
+        }"""
+    )
+    expect(page.locator("h1")).to_contain_text("Create portal links for", timeout=8000)
+    assert page.evaluate("sessionStorage.getItem('at100')") == "Continue|null"
+    assert page.evaluate("sessionStorage.getItem('at700')") == "Working…|true"
