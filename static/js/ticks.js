@@ -38,12 +38,10 @@
       holdBack(n >= max);
       const rest = boxes.length - n;
       if (n >= max && rest > 0) {
-        limit.textContent = `${max} ticked: Paddle's limit per batch, so the other boxes are disabled. ` +
-          `Continue with these ${max}, then come back for the other ${plural(rest, "subscription")}.`;
-        limit.hidden = false;
+        limit.textContent = `${max} is Paddle's limit per batch: continue with these, ` +
+          `then come back for the other ${rest}.`;
       } else {
-        limit.hidden = true;
-        limit.textContent = "";
+        limit.textContent = ""; // empty: not shown (app.css), and announced again when it returns
       }
     }
 
@@ -71,10 +69,8 @@
       const n = ticked().length;
       if (n <= max) return;
       event.preventDefault();
-      limit.setAttribute("role", "alert");
       limit.textContent = `${n} are ticked, more than Paddle's ${max} per batch: untick ${n - max}, ` +
         "continue, then come back for the rest.";
-      limit.hidden = false;
     });
     // Back/forward cache or a browser's form restoration may bring back other ticks.
     window.addEventListener("pageshow", update);

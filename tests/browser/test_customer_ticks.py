@@ -82,7 +82,9 @@ def test_the_25_limit_holds_back_the_other_boxes_and_says_to_split(
     expect(page.locator(f"{BOXES}:disabled")).to_have_count(2)
     expect(page.locator("#tick-count")).to_have_text("25 of 27 subscriptions ticked.")
     expect(limit).to_be_visible()
-    expect(limit).to_contain_text("Continue with these 25, then come back for the other 2 subscriptions.")
+    expect(limit).to_have_text(
+        "25 is Paddle's limit per batch: continue with these, then come back for the other 2."
+    )
 
     page.locator(f"{BOXES}:checked").first.uncheck()
     expect(page.locator(f"{BOXES}:disabled")).to_have_count(0)
