@@ -42,35 +42,37 @@
     }
   });
 
-  // Plain (non-htmx) POST forms, such as confirm and create: after 300 ms the button says
-  // "Working…" and ignores further clicks until the next page arrives.
-  const labels = new WeakMap(); // button -> its own child nodes while it says "Working…"
+  // Plain (non-htmx) POST forms, such as confirm and create: the button ignores further clicks
+  // until the next page arrives (a second POST would spend the confirmation twice), and after
+  // 300 ms it says "Working…".
+  const sent = new Set(); // buttons whose form is on its way: a second click would send it again
+  const labels = new Map(); // button -> its own child nodes while it says "Working…"
   const timers = new Map(); // button -> the 300 ms timer
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("button");
-    if (button && labels.has(button)) event.preventDefault(); // sent once already
+    if (button && sent.has(button)) event.preventDefault();
   });
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (event.defaultPrevented || form.method.toLowerCase() !== "post") return;
     const button = event.submitter;
-    if (!button || button.tagName !== "BUTTON" || labels.has(button)) return;
+    if (!button || button.tagName !== "BUTTON" || sent.has(button)) return;
+    sent.add(button);
     timers.set(button, window.setTimeout(() => {
       labels.set(button, Array.from(button.childNodes));
       button.textContent = "Working…";
       button.setAttribute("aria-disabled", "true");
     }, DELAY_MS));
   });
-  // Back to a page kept in the back/forward cache: give the buttons their labels back.
+  // Back to a page kept in the back/forward cache: the buttons work again, with their labels.
   window.addEventListener("pageshow", () => {
-    timers.forEach((timer, button) => {
-      window.clearTimeout(timer);
-      if (labels.has(button)) {
-        button.replaceChildren(...labels.get(button));
-        button.removeAttribute("aria-disabled");
-        labels.delete(button);
-      }
+    timers.forEach((timer) => window.clearTimeout(timer));
+    labels.forEach((nodes, button) => {
+      button.replaceChildren(...nodes);
+      button.removeAttribute("aria-disabled");
     });
     timers.clear();
+    labels.clear();
+    sent.clear();
   });
 })();
