@@ -66,6 +66,8 @@ def customer_search(request: ConsoleRequest) -> HttpResponse:
         "more": result.more if result else False,
         "rows": result.rows if result else [],
         "max_results": MAX_SEARCH_RESULTS,
+        # An exact email or id with one match: Enter (the form) opens it; free text only lists.
+        "opens_on_enter": bool(result and len(result.customers) == 1 and form.kind is not ids.QueryKind.TEXT),
         # An empty search (the page, or the box cleared): the agent's own last customers.
         "recent": [] if form.data.get("q") else recent_customers(request.user),
         "helpdesk": helpdesk,

@@ -81,7 +81,10 @@ def test_a_plain_link_to_the_search_shows_the_result_so_back_never_redirects_aga
 def test_free_text_submitted_lists_even_a_single_match(agent_client: Client, customer_id: str) -> None:
     response = submit(agent_client, "Avery")
     assert response.status_code == 200
-    assert f'href="/customers/{customer_id}/"' in response.content.decode()
+    html = response.content.decode()
+    assert f'href="/customers/{customer_id}/"' in html
+    assert "1 customer." in html
+    assert "Press Enter" not in html  # it would not open: free text only lists
 
 
 def test_an_unknown_id_submitted_says_no_customer_matches(agent_client: Client, emulator: Emulator) -> None:
