@@ -25,6 +25,7 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError
 
 SKIP_LOG_SECONDS = 60.0
 _last_logged: dict[str, float] = {}
+_last_skipped: dict[str, float] = {}  # every skip, logged or not
 _lock = threading.Lock()
 
 
@@ -33,6 +34,7 @@ def log_skipped(service: str, feature: str, exc: BaseException) -> None:
     now = time.monotonic()
     key = f"{service}:{feature}"
     with _lock:
+        _last_skipped[key] = now
         last = _last_logged.get(key)
         if last is not None and now - last < SKIP_LOG_SECONDS:
             return
@@ -47,7 +49,15 @@ def log_skipped(service: str, feature: str, exc: BaseException) -> None:
     )
 
 
+def skipped_within(service: str, feature: str, seconds: float) -> bool:
+    """Whether this process went on without `service` for `feature` in the last `seconds`."""
+    with _lock:
+        last = _last_skipped.get(f"{service}:{feature}")
+    return last is not None and time.monotonic() - last < seconds
+
+
 def forget_skips() -> None:
     """Forget what was logged (tests), so the next skip of each feature is logged again."""
     with _lock:
         _last_logged.clear()
+        _last_skipped.clear()

@@ -21,8 +21,12 @@ class SearchForm(forms.Form):
         error_messages={"max_length": "Searches are at most %(limit_value)d characters long."},
     )
 
+    # Set by the Search button (also when Enter submits the form): open a single exact match.
+    # htmx's live search never sends it, so typing shows the match without navigating away.
+    open = forms.BooleanField(required=False)
+
     def clean_q(self) -> str:
-        query: str = self.cleaned_data["q"]
+        query: str = ids.normalize_query(self.cleaned_data["q"])
         if query and ids.classify_query(query) is ids.QueryKind.MALFORMED_ID:
             raise ValidationError(
                 "That looks like a Paddle id but is not one: ids are ctm_ or sub_ followed by "
@@ -53,7 +57,9 @@ class SubscriptionIdsField(forms.Field):
         super().validate(value)
         if len(value) > MAX_SUBSCRIPTIONS:
             raise ValidationError(
-                f"Tick at most {MAX_SUBSCRIPTIONS} subscriptions (Paddle's limit per session).",
+                f"Tick at most {MAX_SUBSCRIPTIONS} subscriptions (Paddle's limit per session): "
+                f"split them into batches of {MAX_SUBSCRIPTIONS}, creating the links for one batch "
+                "and then for the next.",
                 code="too_many",
             )
         if len(set(value)) != len(value):

@@ -90,6 +90,8 @@ class AuditEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["actor", "-seq"], name="audit_actor_seq"),
+            # An agent's recent customers: their newest customer.view rows (sessions_app.customers).
+            models.Index(fields=["actor", "action", "-seq"], name="audit_actor_action_seq"),
             models.Index(fields=["actor_username", "-seq"], name="audit_username_seq"),
             # Covers the daily-volume chart (day, action) with an index-only scan.
             models.Index(fields=["created_at", "action"], name="audit_created_action"),

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 
-from ..dependencies import CACHE_ERRORS, log_skipped
+from ..dependencies import CACHE_ERRORS, log_skipped, skipped_within
 from .errors import PaddleRateLimited
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,14 @@ def _count_and_read(key: str, window: list[str]) -> dict[str, int]:
     return cache.get_many(window)
 
 
+BUDGET_FEATURE = "the Paddle request budget"
+
+
+def skipped_recently(seconds: float = 30.0) -> bool:
+    """Whether a Paddle call in this process went without the budget (the cache failing) lately."""
+    return skipped_within("cache", BUDGET_FEATURE, seconds)
+
+
 def take() -> None:
     """The Paddle client's `throttle` hook: spend one request of the shared budget.
 
@@ -115,6 +123,6 @@ def take() -> None:
     except PaddleRateLimited:
         raise
     except CACHE_ERRORS as exc:
-        log_skipped("cache", "the Paddle request budget", exc)
+        log_skipped("cache", BUDGET_FEATURE, exc)
     except Exception:
         logger.warning("Paddle request budget unavailable (cache error); sending without it", exc_info=True)

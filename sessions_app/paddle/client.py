@@ -96,6 +96,14 @@ logging.getLogger("urllib3.connectionpool").addFilter(_DropQueryStrings())
 
 
 @dataclass(frozen=True)
+class CustomerMatches:
+    """One page of a customer search, and whether Paddle has more matches than it showed."""
+
+    customers: list[Customer]
+    more: bool = False
+
+
+@dataclass(frozen=True)
 class _Reply:
     status: int
     body: object  # the decoded JSON
@@ -154,6 +162,10 @@ class PaddleClient:
     # --- Operations ---------------------------------------------------------------------------
     def find_customers(self, query: str, *, limit: int = MAX_SEARCH_RESULTS) -> list[Customer]:
         """Customers by email, `ctm_` id, `sub_` id or free text: https://developer.paddle.com/api-reference/customers/list-customers"""
+        return self.search_customers(query, limit=limit).customers
+
+    def search_customers(self, query: str, *, limit: int = MAX_SEARCH_RESULTS) -> CustomerMatches:
+        """Like `find_customers`, and whether Paddle holds more matches than `limit` (one page asked)."""
         query = query.strip()
         if not query or len(query) > MAX_QUERY_LENGTH:
             raise ValueError(f"a search needs 1 to {MAX_QUERY_LENGTH} characters")
@@ -166,13 +178,13 @@ class PaddleClient:
                 "this looks like a Paddle id but is not one (prefix and 26 lowercase letters or digits)"
             )
         if kind is QueryKind.CUSTOMER_ID:
-            return self._customer_or_nothing(query, deadline_at)
+            return CustomerMatches(self._customer_or_nothing(query, deadline_at))
         if kind is QueryKind.SUBSCRIPTION_ID:
             try:
                 subscription = self._get_subscription(query, deadline_at)
             except PaddleNotFound:
-                return []
-            return self._customer_or_nothing(subscription.customer_id, deadline_at)
+                return CustomerMatches([])
+            return CustomerMatches(self._customer_or_nothing(subscription.customer_id, deadline_at))
         # `search=` is fuzzy and has matched the wrong customer for an email: emails go to `email=`.
         criterion = {"email": query} if kind is QueryKind.EMAIL else {"search": query}
         reply = self._send(
@@ -182,7 +194,9 @@ class PaddleClient:
             deadline_at=deadline_at,
         )
         with _parsing(reply):
-            return [parse.customer(item) for item in _data_list(reply)][:limit]
+            customers = [parse.customer(item) for item in _data_list(reply)][:limit]
+            has_more, _next = parse.pagination_next(reply.body)
+        return CustomerMatches(customers, more=has_more)
 
     def get_customer(self, customer_id: str) -> Customer:
         """One customer: https://developer.paddle.com/api-reference/customers/get-customer"""
@@ -194,15 +208,25 @@ class PaddleClient:
 
     def list_subscriptions(self, customer_id: str, *, per_page: int = PAGE_SIZE) -> list[Subscription]:
         """Every subscription of a customer, all statuses, all pages: https://developer.paddle.com/api-reference/subscriptions/list-subscriptions"""
-        require_customer_id(customer_id)
+        return self.list_subscriptions_of([customer_id], per_page=per_page)
+
+    def list_subscriptions_of(
+        self, customer_ids: Sequence[str], *, per_page: int = PAGE_SIZE
+    ) -> list[Subscription]:
+        """Every subscription of these customers in one listing (`customer_id=a,b,…`), all pages."""
+        if isinstance(customer_ids, str):
+            raise TypeError("customer_ids must be a sequence of ids, not a string")
+        wanted = [require_customer_id(c) for c in customer_ids]
+        if not wanted:
+            return []
         if not 1 <= per_page <= PAGE_SIZE:
             raise ValueError(f"per_page must be between 1 and {PAGE_SIZE}")
         return self._every_page(
             "/subscriptions",
             f"{self.base_url}/subscriptions",
-            {"customer_id": customer_id, "per_page": per_page},
+            {"customer_id": ",".join(wanted), "per_page": per_page},
             parse.subscription,
-            owner=lambda s: s.customer_id == customer_id,
+            owner=lambda s: s.customer_id in wanted,
             what="subscriptions",
         )
 

@@ -39,6 +39,17 @@ def is_email(value: str) -> bool:
     return len(value) <= MAX_QUERY_LENGTH and _EMAIL_RE.fullmatch(value) is not None
 
 
+def normalize_query(query: str) -> str:
+    """What an agent typed or pasted, made comparable: trimmed, and an id lower-cased.
+
+    Paddle's ids are lower-case, so `CTM_01H8…` pasted from an upper-casing tool means
+    `ctm_01h8…`. Emails and free text keep their case (only trimmed): Paddle's email filter is
+    exact, and the local part of an email may be case-sensitive.
+    """
+    query = query.strip()
+    return query.lower() if query[:4].lower() in ("ctm_", "sub_") else query
+
+
 def classify_query(query: str) -> QueryKind:
     """What an agent typed: an email, a customer or subscription id, or free text."""
     query = query.strip()

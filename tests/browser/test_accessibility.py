@@ -120,6 +120,20 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     agent.goto(f"{base}/customers/{customer_id}/")
     expect(agent.locator("body")).to_contain_text("Couldn't load failed or past-due payments")
     walk.check(agent, "customer, payments not loaded")
+    agent.goto(f"{base}/customers/")
+    expect(agent.locator("#recent-heading")).to_be_visible()
+    walk.check(agent, "search, recent customers")
+    agent.goto(f"{base}/customers/?q=example")
+    expect(agent.locator("#results-capped")).to_be_visible()
+    walk.check(agent, "search, capped, with subscription counts")
+    found = emulator.subscriptions_of(customer_id)[2]["id"]
+    agent.goto(f"{base}/customers/{customer_id}/?subscription={found}")
+    expect(agent.locator("#found-subscription")).to_be_visible()
+    walk.check(agent, "customer, found by a sub_ search, ticked")
+    agent.goto(f"{base}/customers/{emulator.examples()['many_subscriptions']}/")
+    agent.click("text=Select all eligible")
+    expect(agent.locator("#tick-limit")).to_be_visible()
+    walk.check(agent, "customer, 25 ticked: the limit in the action bar")
     confirm_two(agent, base, customer_id)
     walk.check(agent, "confirm")
     fill_and_create(agent)
@@ -179,4 +193,4 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     walk.check(root, "admin index")
 
     assert walk.problems == {}
-    assert len(walk.states) == 26
+    assert len(walk.states) == 30

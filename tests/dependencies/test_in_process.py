@@ -63,6 +63,18 @@ def test_search_without_the_cache_goes_on(
 
 
 @pytest.mark.django_db
+def test_search_without_the_cache_leaves_out_the_subscription_counts(
+    agent_client: Client, emulator: Emulator, dead_cache: None
+) -> None:
+    """Each Paddle call would wait for the cache's timeout once more: the counts are not worth it."""
+    response = agent_client.get(reverse("sessions_app:customer_search"), {"q": "Avery"})
+
+    assert response.status_code == 200
+    assert "unavailable" in response.content.decode()
+    assert [r.path for r in emulator.requests] == ["/customers"]
+
+
+@pytest.mark.django_db
 def test_healthz_without_the_cache_is_a_503_naming_it(
     client: Client, emulator: Emulator, dead_cache: None, settings: Settings
 ) -> None:

@@ -31,7 +31,8 @@ _QUERY: dict[str, Callable[[str], bool]] = {
     "email": lambda v: len(v) <= MAX_SEARCH and _EMAIL.fullmatch(v) is not None,
     "search": lambda v: 0 < len(v) <= MAX_SEARCH,
     "status": lambda v: set(v.split(",")) <= {"active", "archived"},
-    "customer_id": lambda v: CUSTOMER_ID.fullmatch(v) is not None,
+    # An array, `explode: false`: a comma-separated list of ids (the search's subscription counts).
+    "customer_id": lambda v: all(CUSTOMER_ID.fullmatch(c) for c in v.split(",")),
     "per_page": lambda v: v.isdigit() and 1 <= int(v) <= 200,
     "after": lambda v: (CUSTOMER_ID.fullmatch(v) or SUBSCRIPTION_ID.fullmatch(v)) is not None,
 }

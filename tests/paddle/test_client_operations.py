@@ -176,3 +176,28 @@ def test_every_request_carries_paddles_headers(start_server: StartServer) -> Non
     assert get["headers"]["skip_count"] == "true"
     assert post["content_type"] == "application/json"
     assert post["body"] == b'{"subscription_ids": []}'
+
+
+def test_a_search_says_whether_paddle_holds_more_than_it_showed(client: PaddleClient) -> None:
+    assert client.search_customers("example", limit=3).more
+    assert not client.search_customers("Avery").more
+
+
+def test_subscriptions_of_several_customers_come_from_one_listing_across_pages(
+    client: PaddleClient, emulator: Emulator
+) -> None:
+    examples = emulator.examples()
+    wanted = [examples["many_subscriptions"], examples["all_statuses"], examples["no_subscriptions"]]
+    expected = sorted(s["id"] for c in wanted for s in emulator.subscriptions_of(c))
+
+    subscriptions = client.list_subscriptions_of(wanted, per_page=10)
+
+    assert sorted(s.id for s in subscriptions) == expected
+    pages = [r for r in emulator.requests if r.path == "/subscriptions"]
+    assert len(pages) == -(-len(expected) // 10)
+    assert pages[0].query["customer_id"] == ",".join(wanted)
+
+
+def test_no_customers_need_no_listing(client: PaddleClient, emulator: Emulator) -> None:
+    assert client.list_subscriptions_of([]) == []
+    assert emulator.requests == []

@@ -72,6 +72,18 @@ def test_search_results_cost_the_sign_in_lookups_and_one_audit_append(
         assert agent_client.get("/customers/", {"q": email}).status_code == 200
 
 
+def test_the_empty_search_page_reads_the_agents_recent_customers_in_one_query(
+    agent_client: Client, emulator: Emulator, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    for customer_id in list(emulator.examples().values())[:12]:
+        agent_client.get(f"/customers/{customer_id}/")
+    agent_client.get("/customers/")
+
+    with django_assert_num_queries(SIGNED_IN + 1):
+        response = agent_client.get("/customers/")
+    assert response.content.decode().count('href="/customers/ctm_') == 10
+
+
 def test_the_customer_page_adds_the_kill_switch_read_whatever_the_number_of_subscriptions(
     agent_client: Client, emulator: Emulator, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
