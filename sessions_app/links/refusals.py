@@ -142,7 +142,7 @@ class EmailNotSent(LinkRefusal):
     def __init__(self, error_class: str) -> None:
         super().__init__(
             "The email could not be sent (the mail server did not answer in time or refused it). "
-            "Nothing usable was sent; start again from the customer page to retry."
+            "Nothing usable was sent; submit again to send a fresh one."
         )
         self.error_class = error_class
 
