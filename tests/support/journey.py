@@ -119,7 +119,8 @@ def assert_sent_back(
 
 def html_text(fragment: str) -> str:
     """`fragment`'s text: tags dropped, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return re.sub(r" ([;.,:])", r"\1", text)  # no space where an inline tag ended before punctuation
 
 
 BANNER_RE = re.compile(r'<div class="notice notice-error confirm-banner".*?</div>', re.S)
