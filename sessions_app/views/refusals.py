@@ -167,7 +167,11 @@ class Banner:
             return cls(
                 customer_id,
                 described.title,
-                [described.message, f"{_KEPT} with a new confirmation: submit again to retry."],
+                [
+                    described.message,
+                    "No links were shown. Your ticks, reason and requester are kept below with a new "
+                    "confirmation: submit again to retry.",
+                ],
                 code=described.code,
                 request_id=described.request_id,
             )
@@ -193,11 +197,13 @@ class Banner:
                 customer_id,
                 "This confirmation was already used",
                 [
-                    "Links were already created with it (see the link attempts below), so nothing new was.",
-                    "If the customer needs new links, check the form below and submit it again.",
+                    "It was used already (a second click or a reload), so nothing new was created: "
+                    "the link attempts below show what its first use did.",
+                    "If the customer still needs links, check the form below and submit it again.",
                 ],
             )
-        title = "Confirmation expired" if problem.code == "confirmation_expired" else "Nothing was created"
+        expired = problem.code == "confirmation_expired"
+        title = "Confirmation expired" if expired else "This confirmation cannot be used"
         return cls(customer_id, title, [problem.message, f"{_KEPT} with a new confirmation: submit again."])
 
 

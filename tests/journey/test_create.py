@@ -90,7 +90,7 @@ def test_a_second_submit_creates_nothing_and_says_so(
     token = confirm(agent_client, customer_id, subscription_ids)
     create(agent_client, customer_id, subscription_ids, token=token)
     replay = create(agent_client, customer_id, subscription_ids, token=token)
-    page = assert_sent_back(agent_client, replay, customer_id, "already created")
+    page = assert_sent_back(agent_client, replay, customer_id, "used already")
     assert portal_links(page.content.decode()) == []
     assert len(paddle_posts(emulator)) == 1
 
