@@ -73,7 +73,7 @@ class RateLimited(LinkRefusal):
     status = 429
 
     def __init__(self, limit: LimitResult, *, may_ask: bool = False) -> None:
-        super().__init__(f"You have used this {limit.window}'s {limit.limit} link creations.")
+        super().__init__(f"You have created this {limit.window}'s {limit.limit} portal sessions.")
         self.limit = limit
         self.may_ask = may_ask  # the approval policy lets the agent ask a manager instead
 
