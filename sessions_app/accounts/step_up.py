@@ -113,6 +113,11 @@ class PasswordProof:
         self.request, self.data, self.customer_id = request, data, customer_id
 
     def proved_at(self) -> float | None:
+        # A password typed with the request is always checked, never silently ignored: the confirm
+        # page offers the field before the proof lapses (field_context), and a wrong one there says
+        # so even while the last proof still holds. Without one, the session's proof counts.
+        if self.data.get("password"):
+            return None
         return proved_at(self.request)
 
     def prove(self) -> links_step_up.StepUpOutcome:

@@ -342,6 +342,22 @@ def test_the_password_field_shows_when_the_proof_would_lapse_before_the_confirma
     assert AuditEvent.objects.filter(action="auth.step_up", outcome="success").count() == 1
 
 
+def test_a_wrong_password_typed_before_the_proof_lapses_is_not_ignored(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    settings: Settings,
+) -> None:
+    age_step_up(agent_client, settings.STEP_UP_MINUTES - 1)  # fresh, but not for the whole token
+    token = confirm(agent_client, customer_id, subscription_ids)
+
+    response = create(agent_client, customer_id, subscription_ids, token=token, password="typo")
+
+    assert_sent_back(agent_client, response, customer_id, "That password is not correct.", emulator)
+    assert AuditEvent.objects.filter(action="auth.step_up", outcome="denied").count() == 1
+
+
 def test_the_password_field_is_required_once_the_proof_has_lapsed(
     agent_client: Client,
     emulator: Emulator,
