@@ -8,7 +8,7 @@ problem in a banner. Refusals no retry can mend keep their own page (`refusal_re
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC
 from typing import Any
 from urllib.parse import urlencode
@@ -144,6 +144,11 @@ _MENDABLE = (
     EmailNotSent,
 )
 _KEPT = "Nothing was created. Your ticks, reason and requester are kept below"
+_TITLES: dict[type[LinkRefusal], str] = {
+    RequesterMismatch: "The requester does not match",
+    EmailOnFileUnusable: "No usable email on file",
+    EmailNotSent: "The email was not sent",
+}
 
 
 @dataclass(frozen=True)
@@ -158,7 +163,6 @@ class Banner:
     messages: list[str]
     code: str = ""
     request_id: str = ""
-    hints: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, customer_id: str, problem: LinkRefusal | PaddleError) -> "Banner":
@@ -202,9 +206,14 @@ class Banner:
                     "If the customer still needs links, check the form below and submit it again.",
                 ],
             )
-        expired = problem.code == "confirmation_expired"
-        title = "Confirmation expired" if expired else "This confirmation cannot be used"
-        return cls(customer_id, title, [problem.message, f"{_KEPT} with a new confirmation: submit again."])
+        renewed = f"{_KEPT} with a new confirmation: submit again."
+        if isinstance(problem, ConfirmationRefused):
+            expired = problem.code == "confirmation_expired"
+            title = "Confirmation expired" if expired else "This confirmation cannot be used"
+            return cls(customer_id, title, [problem.message, renewed])
+        # The requester check or the email: the message says what to change (and that nothing was).
+        kept = "Your ticks, reason and requester are kept below with a new confirmation."
+        return cls(customer_id, _TITLES.get(type(problem), "Nothing was created"), [problem.message, kept])
 
 
 def back_to_confirm(

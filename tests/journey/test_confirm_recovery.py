@@ -429,3 +429,29 @@ def test_rate_limited_the_confirm_page_offers_to_ask_a_manager(
     assert _input_value(text, "reason") == REASON
     assert f'formaction="/approvals/request/{customer_id}/"' in text
     assert AuditEvent.objects.filter(action="portal_session.rate_limited").count() == 1
+
+
+def test_a_requester_mismatch_comes_back_offering_only_email(
+    agent_client: Client,
+    emulator: Emulator,
+    customer_id: str,
+    subscription_ids: list[str],
+    settings: Settings,
+) -> None:
+    settings.APPROVAL_ON_SHOW_MISMATCH = False  # with it on, a manager may approve instead
+    token = confirm(agent_client, customer_id, subscription_ids)
+    response = create(
+        agent_client,
+        customer_id,
+        subscription_ids,
+        token=token,
+        reason=REASON,
+        requester_email="x@example.net",
+    )
+
+    page = assert_sent_back(agent_client, response, customer_id, "does not match the email on file", emulator)
+    text = page.content.decode()
+    assert "<h2>The requester does not match</h2>" in text
+    assert _checked_delivery(text) == "email"
+    assert 'value="show"' not in text
+    assert _input_value(text, "requester_email") == "x@example.net"
