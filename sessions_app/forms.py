@@ -113,6 +113,14 @@ class ConfirmForm(SubscriptionSelectionForm):
 
     ticket = ticket_field()
     requester_email = requester_email_field(required=False)
+    # The delivery chosen before a refused submission came back here: a preselection, checked again.
+    delivery = forms.TypedChoiceField(
+        choices=[(Delivery.EMAIL.value, "Email the customer"), (Delivery.SHOW.value, "Show me the links")],
+        coerce=Delivery,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose how the links reach the customer: email or show."},
+    )
 
 
 class PortalSessionForm(SubscriptionSelectionForm):
@@ -140,7 +148,7 @@ class PortalSessionForm(SubscriptionSelectionForm):
     confirmation_token = forms.CharField(
         max_length=1000,
         widget=forms.HiddenInput,
-        error_messages={"required": "The confirmation is missing. Start again from the customer page."},
+        error_messages={"required": "The confirmation is missing."},
     )
 
 

@@ -29,6 +29,11 @@ urlpatterns = [
         name="portal_session_confirm",
     ),
     path(
+        "customers/<ctm:customer_id>/portal-session/emailed/",
+        portal.portal_session_emailed,
+        name="portal_session_emailed",
+    ),
+    path(
         "customers/<ctm:customer_id>/portal-session/",
         portal.portal_session_create,
         name="portal_session_create",

@@ -36,11 +36,16 @@ MATRIX: list[tuple[str, str, str, int]] = [
     *_rows("/customers/", "get", CUSTOMER_PAGES),
     *_rows("/customers/?q=Avery", "get", CUSTOMER_PAGES),
     *_rows("/customers/{customer}/", "get", CUSTOMER_PAGES),
-    *_rows("/customers/{customer}/portal-session/confirm/", "post", CUSTOMER_PAGES),
-    # Without a confirmation token: 400 shows the roles got past the permission check.
-    *_rows("/customers/{customer}/portal-session/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
-    # Four eyes. Without a confirmation token: 400 shows the roles got past the permission check.
-    *_rows("/approvals/request/{customer}/", "post", dict.fromkeys(CONSOLE_ROLES, 400)),
+    # The customer page's ticks: a 303 to the confirm page's GET (Post/Redirect/Get).
+    *_rows("/customers/{customer}/portal-session/confirm/", "post", dict.fromkeys(CONSOLE_ROLES, 303)),
+    *_rows("/customers/{customer}/portal-session/confirm/", "get", CUSTOMER_PAGES),
+    # Without a confirmation token: a 303 back to the confirm page shows the roles got past the
+    # permission check (anonymous visitors are sent to sign in: 302).
+    *_rows("/customers/{customer}/portal-session/", "post", dict.fromkeys(CONSOLE_ROLES, 303)),
+    # Nothing emailed from this sign-in: 404 shows the roles got past the permission check.
+    *_rows("/customers/{customer}/portal-session/emailed/", "get", dict.fromkeys(CONSOLE_ROLES, 404)),
+    # Four eyes. Without a confirmation token: back to the confirm page, as above.
+    *_rows("/approvals/request/{customer}/", "post", dict.fromkeys(CONSOLE_ROLES, 303)),
     *_rows("/approvals/mine/", "get", dict.fromkeys(CONSOLE_ROLES, 200)),
     *_rows("/approvals/", "get", {"manager": 200}),
     # No request 999999: the roles get past the permission check to "not found".

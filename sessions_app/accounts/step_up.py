@@ -6,6 +6,7 @@ Only the time of the last proof is kept, in the server-side session; the passwor
 
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -112,6 +113,11 @@ class PasswordProof:
         self.request, self.data, self.customer_id = request, data, customer_id
 
     def proved_at(self) -> float | None:
+        # A password typed with the request is always checked, never silently ignored: the confirm
+        # page offers the field before the proof lapses (field_context), and a wrong one there says
+        # so even while the last proof still holds. Without one, the session's proof counts.
+        if self.data.get("password"):
+            return None
         return proved_at(self.request)
 
     def prove(self) -> links_step_up.StepUpOutcome:
@@ -122,15 +128,26 @@ class PasswordProof:
 
 
 def field_context(request: HttpRequest, *, return_to: str) -> dict[str, object]:
-    """What the confirm form's step-up field needs: nothing while the proof is fresh; else a password
-    field, or with SSO on, a link that proves it at the identity provider and comes back to `return_to`.
+    """What the confirm form's step-up field needs: nothing while the proof outlasts the confirmation
+    (CONFIRMATION_TOKEN_SECONDS from now); else a password field, or with SSO on, a link that proves
+    it at the identity provider and comes back to `return_to`.
+
+    Why not only once it has lapsed: a confirm page left open would then fail on submit. While the
+    proof still holds, the field is optional (the service asks for it only once it has lapsed) and
+    the page says until when it holds.
     """
     context: dict[str, object] = {"step_up_minutes": settings.STEP_UP_MINUTES}
-    if is_fresh(request):
+    proved = proved_at(request)
+    if links_step_up.is_fresh(proved, now=time.time() + settings.CONFIRMATION_TOKEN_SECONDS):
         return context
+    fresh_now = is_fresh(request)
+    if fresh_now and proved is not None:
+        context["step_up_lapses_at"] = datetime.fromtimestamp(proved + settings.STEP_UP_MINUTES * 60, UTC)
     if settings.OIDC_ENABLED:
         context["sso_step_up_url"] = f"{reverse('oidc_step_up')}?{urlencode({'next': return_to})}"
         context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME
     else:
-        context["step_up_form"] = StepUpForm(request)
+        form = StepUpForm(request)
+        form.use_required_attribute = not fresh_now  # needed only once the proof has lapsed
+        context["step_up_form"] = form
     return context

@@ -105,18 +105,17 @@ def verify(
             nonce=str(payload["n"]),
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise ConfirmationInvalid(
-            "This confirmation is not valid. Start again from the customer page."
-        ) from exc
+        raise ConfirmationInvalid("This confirmation is not valid.") from exc
     now, spent = _database_now_and_spent(confirmation.nonce)
     age = now.timestamp() - signed_at
     if age < -settings.CONFIRMATION_CLOCK_SKEW_SECONDS:
         raise ConfirmationFromTheFuture(
-            "This confirmation is dated in the future (a server's clock is wrong). "
-            "Start again from the customer page."
+            "This confirmation is dated in the future (a server's clock is wrong)."
         )
     if age > settings.CONFIRMATION_TOKEN_SECONDS:
-        raise ConfirmationExpired("This confirmation has expired. Start again from the customer page.")
+        raise ConfirmationExpired(
+            f"This confirmation has expired: it lasts {settings.CONFIRMATION_TOKEN_SECONDS // 60} minutes."
+        )
     if confirmation.user_id != user.pk:
         raise ConfirmationMismatch("This confirmation was made by another user.")
     if confirmation.customer_id != customer_id:
@@ -168,4 +167,4 @@ def spend(confirmation: Confirmation) -> None:
 
 
 def _spent() -> ConfirmationSpent:
-    return ConfirmationSpent("These links were already created; start again from the customer page.")
+    return ConfirmationSpent("These links were already created with this confirmation.")

@@ -103,12 +103,43 @@ def _check_and_count(user: AbstractBaseUser | AnonymousUser, *, now: datetime | 
     return min(results, key=lambda result: result.remaining)
 
 
-def hour_used_up(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> bool:
-    """Whether `user` has no link creation left this hour; reads the count, counts nothing."""
+@dataclass(frozen=True)
+class Usage:
+    """How much of one window `user` has used: "3 of 30 this hour"; read, never counted."""
+
+    window: str  # "hour" | "day"
+    used: int
+    limit: int
+    resets_at: datetime
+
+    @property
+    def used_up(self) -> bool:
+        return self.used >= self.limit
+
+
+def usage(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> tuple[Usage, ...]:
+    """The agent's usage of every window (hour first), in one cache round trip; counts nothing.
+
+    LimitsUnavailable when the cache is down.
+    """
     now = now or datetime.now(UTC)
-    window = _windows()[0]
+    starts = {window: _window_start(window, now) for window in _windows()}
+    keys = {window: _key(user.pk, window, start) for window, start in starts.items()}
     try:
-        count = cache.get(_key(user.pk, window, _window_start(window, now)), 0)
+        counts = cache.get_many(list(keys.values()))
     except CACHE_ERRORS as exc:
         raise LimitsUnavailable(type(exc).__name__) from exc
-    return int(count) >= window.limit
+    return tuple(
+        Usage(
+            window=window.name,
+            used=min(int(counts.get(key, 0)), window.limit),  # a refused attempt may sit above it
+            limit=window.limit,
+            resets_at=datetime.fromtimestamp(starts[window] + window.seconds, UTC),
+        )
+        for window, key in keys.items()
+    )
+
+
+def hour_used_up(user: AbstractBaseUser | AnonymousUser, *, now: datetime | None = None) -> bool:
+    """Whether `user` has no link creation left this hour; reads the count, counts nothing."""
+    return usage(user, now=now)[0].used_up

@@ -73,7 +73,7 @@ class RateLimited(LinkRefusal):
     status = 429
 
     def __init__(self, limit: LimitResult, *, may_ask: bool = False) -> None:
-        super().__init__(f"You have used this {limit.window}'s {limit.limit} link creations.")
+        super().__init__(f"You have created this {limit.window}'s {limit.limit} portal sessions.")
         self.limit = limit
         self.may_ask = may_ask  # the approval policy lets the agent ask a manager instead
 
@@ -142,7 +142,7 @@ class EmailNotSent(LinkRefusal):
     def __init__(self, error_class: str) -> None:
         super().__init__(
             "The email could not be sent (the mail server did not answer in time or refused it). "
-            "Nothing usable was sent; start again from the customer page to retry."
+            "Nothing usable was sent; submit again to send a fresh one."
         )
         self.error_class = error_class
 

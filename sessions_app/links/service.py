@@ -108,6 +108,12 @@ class Plan:
     requester: RequesterCheck | None = None  # known when the requester email came with the ticks
     delivery: Delivery = Delivery.EMAIL  # the preselected choice
     approval_rules: tuple[str, ...] = ()  # rules already known to require a manager's approval
+    usage: tuple[limits.Usage, ...] = ()  # the agent's own limits, hour first (none without the cache)
+
+    @property
+    def link_count(self) -> int:
+        """How many links the one portal session holds: the overview, then three per subscription."""
+        return 1 + 3 * len(self.subscriptions)
 
     @property
     def approval_labels(self) -> list[str]:
@@ -184,9 +190,10 @@ def plan(
     )
     chosen = delivery if check is None or delivery in check.deliveries else Delivery.EMAIL
     try:
-        used_up = approvals.quota_used_up(user)
+        usage = limits.usage(user)  # read only: showing the page counts nothing
     except limits.LimitsUnavailable:
-        used_up = False  # `issue` fails closed on it; the page itself needs no count
+        usage = ()  # `issue` fails closed on it; the page itself needs no count
+    used_up = bool(usage) and usage[0].used_up
     rules = approvals.rules_for(
         customer=overview.customer,
         delivery=chosen,
@@ -211,6 +218,7 @@ def plan(
         ),
         requester=check,
         delivery=chosen,
+        usage=usage,
     )
 
 

@@ -21,7 +21,7 @@ from ..permissions import has_role_permission, role_required
 from ..roles import APPROVE_PORTAL_SESSION, CREATE_PORTAL_SESSION, LOOKUP_CUSTOMER
 from .errors import paddle_error_response
 from .portal import links_response
-from .refusals import confirm_url, refusal_response
+from .refusals import back_to_confirm, confirm_url, refusal_response, submission_refused, submitted_work
 from .request_types import ConsoleRequest
 
 
@@ -36,7 +36,9 @@ def approval_request(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     if not form.is_valid():
         problems = [str(message) for errors in form.errors.values() for message in errors]
         refusal = service.refuse_invalid_input(context=context, customer_id=customer_id, problems=problems)
-        return refusal_response(request, customer_id, refusal)
+        if "subscription_ids" in form.errors:  # tampered ticks: no confirm page to go back to
+            return refusal_response(request, customer_id, refusal)
+        return back_to_confirm(request, customer_id, refusal, work=submitted_work(request, form))
     try:
         row = service.request_approval(
             context=context,
@@ -50,10 +52,8 @@ def approval_request(request: ConsoleRequest, customer_id: str) -> HttpResponse:
         )
     except ApprovalRefused as refusal:
         return _refused(request, refusal, customer_id=customer_id, subscription_ids=[], reason="")
-    except LinkRefusal as refusal:
-        return refusal_response(request, customer_id, refusal)
-    except PaddleError as exc:
-        return paddle_error_response(request, exc)
+    except (LinkRefusal, PaddleError) as problem:
+        return submission_refused(request, customer_id, problem, work=submitted_work(request, form))
     return redirect("sessions_app:approval_detail", request_id=row.pk)
 
 

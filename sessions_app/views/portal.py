@@ -7,11 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..accounts import step_up
 from ..context import context_of
@@ -22,9 +23,18 @@ from ..links.requester import MAX_EMAIL_LENGTH, Delivery
 from ..paddle.errors import PaddleError
 from ..permissions import role_required
 from ..roles import CREATE_PORTAL_SESSION, LOOKUP_CUSTOMER
+from . import delivery_notice
 from .errors import paddle_error_response
 from .links_page import links_page
-from .refusals import confirm_url, refusal_response
+from .refusals import (
+    Banner,
+    back_to_confirm,
+    confirm_url,
+    refusal_response,
+    submission_refused,
+    submitted_work,
+    take_banner,
+)
 from .request_types import ConsoleRequest
 
 
@@ -52,13 +62,25 @@ def portal_link_headers(view: Callable[..., HttpResponse]) -> Callable[..., Http
 def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """What will be created and what anyone holding the links can do; asks for the reason. No side effect.
 
-    POST from the customer page's ticks; GET with the same fields when coming back from a step-up.
+    POST from the customer page's ticks answers with a 303 to the same page as a GET (so Back and
+    reload never resubmit); GET with the same fields is the page itself, reached from there, from
+    a step-up, or from a refused submission (with its banner).
     """
     data = request.POST if request.method == "POST" else request.GET
     form = ConfirmForm(data)
     form.is_valid()
     if "subscription_ids" in form.errors:
         return refusal_response(request, customer_id, InvalidInput(_messages(form)))
+    if request.method == "POST":
+        url = confirm_url(
+            customer_id,
+            form.cleaned_data["subscription_ids"],
+            requester_email=data.get("requester_email", "")[: MAX_EMAIL_LENGTH + 1],
+            ticket=data.get("ticket", "")[: MAX_REASON_LENGTH + 1],
+        )
+        return HttpResponseRedirect(url, status=303)
+    banner = take_banner(request, customer_id)
+    shown = set(banner.messages) if banner else set()
     # A bad prefill (from the helpdesk link) is shown on the page for the agent to correct.
     requester_email = form.cleaned_data.get("requester_email") or ""
     return _confirm_page(
@@ -67,8 +89,10 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
         subscription_ids=form.cleaned_data["subscription_ids"],
         requester_email=requester_email,
         reason=form.cleaned_data.get("ticket") or "",
-        errors=_messages(form),
+        errors=[message for message in _messages(form) if message not in shown],
         raw_requester=data.get("requester_email", "")[: MAX_EMAIL_LENGTH + 1],
+        delivery=form.cleaned_data.get("delivery") or Delivery.EMAIL,
+        banner=banner,
     )
 
 
@@ -82,7 +106,7 @@ def _confirm_page(
     errors: list[str],
     raw_requester: str,
     delivery: Delivery = Delivery.EMAIL,
-    status: int = 200,
+    banner: Banner | None = None,
 ) -> HttpResponse:
     try:
         plan = service.plan(
@@ -99,6 +123,7 @@ def _confirm_page(
     context = {
         "plan": plan,
         "customer": plan.customer,
+        "banner": banner,
         "errors": errors,
         "requester_email": requester_email or raw_requester,
         "reason": reason,
@@ -116,7 +141,7 @@ def _confirm_page(
             ),
         ),
     }
-    return render(request, "portal/confirm.html", context, status=status)
+    return render(request, "portal/confirm.html", context)
 
 
 @login_required
@@ -125,26 +150,20 @@ def _confirm_page(
 @portal_link_headers
 @sensitive_post_parameters("password")
 def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResponse:
-    """Create the portal session and show its links once; a replayed confirmation creates nothing."""
+    """Create the portal session and show its links once; a replayed confirmation creates nothing.
+
+    Only the links page is this POST's own response; anything else is a 303 to a GET page: back
+    to the confirm page with the work kept and the problem in a banner, or where the email went.
+    """
     context = context_of(request)
     form = PortalSessionForm(request.POST)
     if not form.is_valid():
         refusal = service.refuse_invalid_input(
             context=context, customer_id=customer_id, problems=_messages(form)
         )
-        if set(form.errors) <= {"requester_email", "delivery"}:
-            # Only the requester or the delivery is wrong: the confirm page again, with the message.
-            return _confirm_page(
-                request,
-                customer_id,
-                subscription_ids=form.cleaned_data["subscription_ids"],
-                requester_email="",
-                reason=form.cleaned_data["reason"],
-                errors=refusal.problems,
-                raw_requester=request.POST.get("requester_email", "")[: MAX_EMAIL_LENGTH + 1],
-                status=refusal.status,
-            )
-        return refusal_response(request, customer_id, refusal)
+        if "subscription_ids" in form.errors:  # tampered ticks: no confirm page to go back to
+            return refusal_response(request, customer_id, refusal)
+        return back_to_confirm(request, customer_id, refusal, work=submitted_work(request, form))
     try:
         issued = service.issue(
             context=context,
@@ -156,13 +175,22 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
             requester_email=form.cleaned_data["requester_email"],
             delivery=form.cleaned_data["delivery"],
         )
-    except LinkRefusal as refusal:
-        return refusal_response(request, customer_id, refusal)
-    except PaddleError as exc:
-        return paddle_error_response(request, exc)
-    if isinstance(issued, service.EmailedLink):
-        return render(request, "portal/emailed.html", {"emailed": issued, "customer": issued.customer})
-    return links_page(request, issued)
+    except (LinkRefusal, PaddleError) as problem:
+        return submission_refused(request, customer_id, problem, work=submitted_work(request, form))
+    return links_response(request, issued)
+
+
+@login_required
+@role_required(LOOKUP_CUSTOMER, CREATE_PORTAL_SESSION)
+@require_GET
+@never_cache
+def portal_session_emailed(request: ConsoleRequest, customer_id: str) -> HttpResponse:
+    """Where the last emailed link for this customer went (the GET after the creating POST)."""
+    emailed = delivery_notice.read(request, customer_id)
+    if emailed is None:  # nothing emailed to this customer from this sign-in (the history has them all)
+        message = "No link to this customer was emailed from this sign-in; the customer page lists them all."
+        return render(request, "404.html", {"message": message}, status=404)
+    return render(request, "portal/emailed.html", {"emailed": emailed, "customer": emailed.customer})
 
 
 def _messages(form: Form) -> list[str]:
@@ -172,7 +200,11 @@ def _messages(form: Form) -> list[str]:
 def links_response(
     request: ConsoleRequest, issued: "service.IssuedLinks | service.EmailedLink"
 ) -> HttpResponse:
-    """The page a created link request ends on: where the email went, or the links once (no-store)."""
+    """The page a created link request ends on: the links once (no-store, this POST's own response),
+    or a 303 to the page that says where the email went (no link in it, so a GET may show it again)."""
     if isinstance(issued, service.EmailedLink):
-        return render(request, "portal/emailed.html", {"emailed": issued, "customer": issued.customer})
+        delivery_notice.keep(request, issued)
+        return HttpResponseRedirect(
+            reverse("sessions_app:portal_session_emailed", args=[issued.customer.id]), status=303
+        )
     return links_page(request, issued)

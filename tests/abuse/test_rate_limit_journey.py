@@ -9,7 +9,14 @@ from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.support.journey import age_step_up, confirm, confirm_and_create, create, paddle_posts
+from tests.support.journey import (
+    age_step_up,
+    assert_sent_back,
+    confirm,
+    confirm_and_create,
+    create,
+    paddle_posts,
+)
 from tests.support.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -29,16 +36,16 @@ def test_the_31st_link_creation_in_an_hour_gets_a_429_page_with_the_reset_time(
 
     response = create(agent_client, customer_id, subscription_ids, token=token)
 
-    assert response.status_code == 429
     assert len(emulator.requests) == calls_before
+    # Back on the confirm page with the work kept: the banner says why and until when.
+    page = assert_sent_back(
+        agent_client, response, customer_id, "You have created 30 portal sessions this hour"
+    )
     assert len(paddle_posts(emulator)) == 30
-    retry_after = int(response["Retry-After"])
-    assert 0 < retry_after <= 3600
     now = datetime.now(UTC)
     next_hour = now.replace(minute=0, second=0, microsecond=0).timestamp() + 3600
-    page = response.content.decode()
-    assert "You have created 30 portal links this hour" in page
-    assert datetime.fromtimestamp(next_hour, UTC).strftime("%H:%M UTC") in page
+    assert datetime.fromtimestamp(next_hour, UTC).strftime("%H:%M UTC") in page.content.decode()
+    assert "30 of 30</strong> this hour" in page.content.decode()
     event = AuditEvent.objects.get(action="portal_session.rate_limited")
     assert (event.outcome, event.customer_id, event.subscription_ids, event.reason) == (
         "denied",
@@ -63,9 +70,10 @@ def test_the_day_limit_refuses_until_midnight_utc(
 
     response = confirm_and_create(agent_client, customer_id, subscription_ids)
 
-    assert response.status_code == 429
-    assert "You have created 2 portal links today (UTC)" in response.content.decode()
-    assert "00:00 UTC" in response.content.decode()
+    page = assert_sent_back(
+        agent_client, response, customer_id, "You have created 2 portal sessions today (UTC)"
+    )
+    assert "00:00 UTC" in page.content.decode()
     assert len(paddle_posts(emulator)) == 2
     assert AuditEvent.objects.get(action="portal_session.rate_limited").details["window"] == "day"
 
@@ -80,7 +88,8 @@ def test_limits_are_per_agent(
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
-    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 429
+    limited = confirm_and_create(agent_client, customer_id, subscription_ids)
+    assert_sent_back(agent_client, limited, customer_id, "Link limit reached")
     assert confirm_and_create(manager_client, customer_id, subscription_ids).status_code == 200
 
 
@@ -93,12 +102,13 @@ def test_bad_input_and_refused_passwords_use_no_quota(
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
     token = confirm(agent_client, customer_id, subscription_ids)
-    assert create(agent_client, customer_id, subscription_ids, token="forged-token").status_code == 400
-    assert create(agent_client, customer_id, subscription_ids, token=token[:-2] + "xx").status_code == 400
-    assert create(agent_client, "ctm_" + "0" * 26, subscription_ids, token=token).status_code == 403
+    # Each refusal goes back to the confirm page (303) and counts nothing.
+    assert create(agent_client, customer_id, subscription_ids, token="forged-token").status_code == 303
+    assert create(agent_client, customer_id, subscription_ids, token=token[:-2] + "xx").status_code == 303
+    assert create(agent_client, "ctm_" + "0" * 26, subscription_ids, token=token).status_code == 303
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     assert (
-        create(agent_client, customer_id, subscription_ids, token=token, password="wrong").status_code == 403
+        create(agent_client, customer_id, subscription_ids, token=token, password="wrong").status_code == 303
     )
     assert (
         create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD).status_code == 200

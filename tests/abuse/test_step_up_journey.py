@@ -9,7 +9,7 @@ from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
 from tests.support.journey import (
     age_step_up,
-    assert_refused,
+    assert_sent_back,
     confirm,
     confirm_and_create,
     confirm_page,
@@ -70,9 +70,10 @@ def test_a_wrong_password_is_refused_audited_and_never_reaches_paddle(
 
     response = create(agent_client, customer_id, subscription_ids, token=token, password="not my password")
 
-    assert response.status_code == 403
-    assert "That password is not correct." in response.content.decode()
+    assert response.status_code == 303
     assert len(emulator.requests) == calls_before
+    page = assert_sent_back(agent_client, response, customer_id, "That password is not correct.")
+    assert PASSWORD_FIELD in page.content.decode()  # asked again, the work kept
     step_up = AuditEvent.objects.get(action="auth.step_up")
     assert (step_up.outcome, step_up.error_code, step_up.customer_id) == (
         "denied",
@@ -91,7 +92,7 @@ def test_a_missing_password_is_refused_when_the_proof_is_stale(
 ) -> None:
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     response = confirm_and_create(agent_client, customer_id, subscription_ids)
-    assert_refused(response, 403, "Enter your password", emulator)
+    assert_sent_back(agent_client, response, customer_id, "Enter your password", emulator)
 
 
 def test_after_a_typo_the_same_confirmation_works_with_the_right_password(
@@ -104,7 +105,7 @@ def test_after_a_typo_the_same_confirmation_works_with_the_right_password(
     age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
     token = confirm(agent_client, customer_id, subscription_ids)
     assert (
-        create(agent_client, customer_id, subscription_ids, token=token, password="typo").status_code == 403
+        create(agent_client, customer_id, subscription_ids, token=token, password="typo").status_code == 303
     )
     assert (
         create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD).status_code == 200
@@ -159,7 +160,7 @@ def test_repeated_wrong_passwords_lock_the_agent_out_of_step_up(
         for n in range(settings.LOGIN_FAILURE_LIMIT)
     ]
     # The last failure trips django-axes, whose lockout page replaces the refusal.
-    assert statuses == [403] * (settings.LOGIN_FAILURE_LIMIT - 1) + [429]
+    assert statuses == [303] * (settings.LOGIN_FAILURE_LIMIT - 1) + [429]
     locked = create(agent_client, customer_id, subscription_ids, token=token, password=PASSWORD)
     assert locked.status_code == 429
     assert not paddle_posts(emulator)

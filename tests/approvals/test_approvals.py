@@ -18,7 +18,7 @@ from sessions_app.links.refusals import ApprovalRefused, ApprovalRequired
 from sessions_app.links.requester import Delivery
 from sessions_app.links.step_up import StepUpOutcome
 from sessions_app.models import ApprovalRequest, AuditEvent
-from tests.support.journey import confirm, confirm_page, create, paddle_posts, portal_links
+from tests.support.journey import assert_sent_back, confirm, confirm_page, create, paddle_posts, portal_links
 from tests.support.mail import Mailbox
 from tests.support.responses import ClientResponse
 
@@ -187,7 +187,10 @@ def test_an_approved_email_delivery_sends_the_redemption_link_through_the_same_p
 
     response = _complete(agent_client, row)
 
-    assert response.status_code == 200
+    # Emailed: a 303 to the page that says where it went (a GET: Back resubmits nothing).
+    assert response.status_code == 303
+    assert response["Location"] == f"/customers/{vip_customer_id}/portal-session/emailed/"
+    assert "Sent to " in agent_client.get(response["Location"]).content.decode()
     assert [m.rcpt_tos for m in mailbox.messages] == [(email,)]
     assert paddle_posts(emulator) == []
     assert _actions(details__approval=row.pk)[-2:] == [
@@ -538,8 +541,9 @@ def test_an_agent_over_the_hourly_quota_may_ask_and_complete_once_approved(
     assert "used up this hour" in page
     token = confirm(agent_client, customer_id, subscription_ids)
     limited = create(agent_client, customer_id, subscription_ids, token=token)
-    assert limited.status_code == 429
-    assert f'action="/approvals/request/{customer_id}/"' in limited.content.decode()
+    # Back on the confirm page, which offers to ask a manager instead of creating.
+    back = assert_sent_back(agent_client, limited, customer_id, "ask a manager to approve it below")
+    assert f'formaction="/approvals/request/{customer_id}/"' in back.content.decode()
 
     row = _asked(agent_client, customer_id, subscription_ids, emulator)
     assert row.rules == ["quota"]

@@ -18,6 +18,7 @@ from sessions_app.context import RequestContext
 from sessions_app.links import kill_switch
 from sessions_app.models import AuditEvent
 from tests.support.accessibility import horizontal_overflow, wcag_violations
+from tests.support.mail import Mailbox
 from tests.support.personas import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -93,9 +94,10 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     settings: Settings,
     width: str,
     request: pytest.FixtureRequest,
+    mailbox: Mailbox,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
-    settings.APPROVAL_ON_QUOTA = False  # the plain 429 page is one of the states walked
+    settings.APPROVAL_ON_QUOTA = False  # the confirm page with the limit's banner is one of the states
     call_command("bootstrap_roles", stdout=io.StringIO())
     make_user("agent", role="Support agent")
     manager = make_user("manager", role="Support manager")
@@ -142,13 +144,26 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     agent.click("text=Show the message")
     expect(agent.locator("#reply-message")).to_be_visible()
     walk.check(agent, "links, message shown")
-    agent.reload()
-    expect(agent.locator("h1")).to_have_text("Nothing was created")
-    walk.check(agent, "refused (replay)")
+    agent.reload()  # re-posts the spent confirmation: back to the confirm page, with a banner
+    expect(agent.locator("#confirm-banner h2")).to_have_text("This confirmation was already used")
+    walk.check(agent, "confirm, banner (replay)")
     confirm_two(agent, base, customer_id)
     fill_and_create(agent)
-    expect(agent.locator("body")).to_contain_text("limit")
-    walk.check(agent, "rate-limited")
+    expect(agent.locator("#confirm-banner h2")).to_have_text("Link limit reached")
+    walk.check(agent, "confirm, banner (rate-limited)")
+    settings.PORTAL_SESSIONS_PER_HOUR = 30
+    emulator.add_fault("/customers/*/portal-sessions", kind="error", method="POST", status=500, times=1)
+    confirm_two(agent, base, customer_id)
+    fill_and_create(agent)
+    expect(agent.locator("#confirm-banner h2")).to_have_text("Paddle is unavailable")
+    walk.check(agent, "confirm, banner (Paddle failure)")
+    confirm_two(agent, base, customer_id)
+    agent.fill("#reason", "TICKET-4712")
+    agent.fill("#requester_email", agent.locator("#email-on-file").inner_text())
+    agent.check("input[name=delivery][value=email]")
+    agent.click("text=Create links")
+    expect(agent.locator("h1")).to_contain_text("Link emailed to")
+    walk.check(agent, "link emailed")
     confirm_two(agent, base, customer_id)
     kill_switch.set_link_creation(context=RequestContext(actor=manager), enabled=False, reason="INC-42")
     fill_and_create(agent)
@@ -193,4 +208,4 @@ def test_every_page_and_state_passes_axe_and_fits_the_screen(
     walk.check(root, "admin index")
 
     assert walk.problems == {}
-    assert len(walk.states) == 30
+    assert len(walk.states) == 32

@@ -88,10 +88,11 @@ def test_an_agent_signs_in_searches_ticks_confirms_and_gets_links_once(
     expect(portal.locator("[data-action=overview]")).to_be_visible()
     portal.close()
 
-    # Reloading re-posts the spent confirmation: nothing new is created or shown.
+    # Reloading re-posts the spent confirmation: nothing new is created or shown; the agent is
+    # back on the confirm page, told why.
     page.reload()
-    expect(page.locator("h1")).to_have_text("Nothing was created")
-    expect(page.locator("body")).to_contain_text("already created")
+    expect(page.locator("#confirm-banner h2")).to_have_text("This confirmation was already used")
+    expect(page.locator("#confirm-banner")).to_contain_text("nothing new was created")
     expect(page.locator(PORTAL_LINKS)).to_have_count(0)
     assert len(paddle_posts(emulator)) == 1
 

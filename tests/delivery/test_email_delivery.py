@@ -16,7 +16,7 @@ from sessions_app.links import requester, service
 from sessions_app.links.refusals import RequesterMismatch
 from sessions_app.links.requester import Delivery
 from sessions_app.models import AuditEvent, RedemptionToken
-from tests.support.journey import confirm, confirm_page, create, paddle_posts
+from tests.support.journey import assert_sent_back, confirm, confirm_page, create, paddle_posts
 from tests.support.mail import Mailbox
 from tests.support.step_up import FreshProof
 
@@ -94,6 +94,7 @@ def test_a_mismatch_offers_only_email_delivery_on_the_confirm_page(
     page = agent_client.post(
         f"/customers/{customer_id}/portal-session/confirm/",
         {"subscription_ids": subscription_ids, "requester_email": "stranger@example.net"},
+        follow=True,
     ).content.decode()
 
     assert 'value="email" checked' in page
@@ -120,9 +121,8 @@ def test_without_the_approval_rule_a_mismatch_asking_to_be_shown_the_links_is_re
         delivery="show",
     )
 
-    assert response.status_code == 403
-    assert "does not match the email on file" in response.content.decode()
-    assert paddle_posts(emulator) == []
+    page = assert_sent_back(agent_client, response, customer_id, "does not match the email on file", emulator)
+    assert 'value="show"' not in page.content.decode()  # only email is offered now
     assert mailbox.messages == []
     [refused] = AuditEvent.objects.filter(action="portal_session.failed")
     assert (refused.outcome, refused.error_code) == ("denied", "requester_mismatch")
@@ -188,7 +188,7 @@ def test_an_invalid_email_on_file_refuses_email_delivery_with_a_clear_message(
         delivery="email",
     )
     # The requester field itself must be an address: use one, which then mismatches.
-    assert response.status_code == 400
+    assert_sent_back(agent_client, response, customer_id, "not a valid email address")
     token = confirm(agent_client, customer_id, subscription_ids)
     response = create(
         agent_client,
@@ -199,8 +199,7 @@ def test_an_invalid_email_on_file_refuses_email_delivery_with_a_clear_message(
         delivery="email",
     )
 
-    assert response.status_code == 409
-    assert "email on file is empty or not a valid address" in response.content.decode()
+    assert_sent_back(agent_client, response, customer_id, "email on file is empty or not a valid address")
     assert mailbox.messages == []
     assert not RedemptionToken.objects.exists()
     assert AuditEvent.objects.filter(error_code="email_on_file_unusable", outcome="denied").count() == 1
@@ -239,9 +238,8 @@ def test_an_smtp_failure_is_audited_invalidates_the_token_and_tells_the_agent_to
     token = confirm(agent_client, customer_id, subscription_ids)
     response = create(agent_client, customer_id, subscription_ids, token=token, delivery="email")
 
-    assert response.status_code == 503
-    assert "could not be sent" in response.content.decode()
-    assert "start again from the customer page to retry" in response.content.decode()
+    page = assert_sent_back(agent_client, response, customer_id, "could not be sent")
+    assert "submit again to send a fresh one" in page.content.decode()
     [failed] = AuditEvent.objects.filter(action="portal_link.email_failed")
     assert failed.outcome == "failure"
     # smtplib reports a read that timed out as a dropped connection.
@@ -275,6 +273,7 @@ def test_the_helpdesk_link_prefills_the_reason_and_the_requester_through_to_the_
     page = agent_client.post(
         f"/customers/{customer_id}/portal-session/confirm/",
         {"subscription_ids": [], "ticket": "ZD-1234", "requester_email": email_on_file},
+        follow=True,
     ).content.decode()
     assert 'name="reason" required maxlength="200" autocomplete="off" value="ZD-1234"' in page
     assert f'value="{email_on_file}"' in page

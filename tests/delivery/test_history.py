@@ -31,7 +31,9 @@ def test_three_attempts_in_a_day_show_in_the_history_with_a_warning_banner(
     for page in (
         agent_client.get(f"/customers/{customer_id}/").content.decode(),
         agent_client.post(
-            f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": subscription_ids}
+            f"/customers/{customer_id}/portal-session/confirm/",
+            {"subscription_ids": subscription_ids},
+            follow=True,
         ).content.decode(),
     ):
         history = page.split('id="link-history"', 1)[1]

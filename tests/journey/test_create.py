@@ -16,9 +16,11 @@ from sessions_app.links import confirmation
 from sessions_app.models import AuditEvent
 from tests.support.journey import (
     assert_refused,
+    assert_sent_back,
     confirm,
     create,
     expected_links,
+    html_text,
     paddle_posts,
     portal_links,
     refuse_audit_inserts,
@@ -89,9 +91,8 @@ def test_a_second_submit_creates_nothing_and_says_so(
     token = confirm(agent_client, customer_id, subscription_ids)
     create(agent_client, customer_id, subscription_ids, token=token)
     replay = create(agent_client, customer_id, subscription_ids, token=token)
-    assert replay.status_code == 409
-    assert "already created" in replay.content.decode()
-    assert portal_links(replay.content.decode()) == []
+    page = assert_sent_back(agent_client, replay, customer_id, "used already")
+    assert portal_links(page.content.decode()) == []
     assert len(paddle_posts(emulator)) == 1
 
 
@@ -122,7 +123,7 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
     (
         "missing reason",
         lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": token, "reason": "   "},
-        400,
+        303,
         "Enter a reason",
     ),
     (
@@ -132,7 +133,7 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
             "confirmation_token": token,
             "reason": "r" * 201,
         },
-        400,
+        303,
         "at most 200 characters",
     ),
     (
@@ -142,7 +143,7 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
             "confirmation_token": token,
             "reason": "T-1\x00",
         },
-        400,
+        303,
         "control characters",
     ),
     (
@@ -152,7 +153,7 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
             "confirmation_token": token,
             "requester_email": "avery at example",
         },
-        400,
+        303,
         "not a valid email address",
     ),
     (
@@ -162,7 +163,7 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
             "confirmation_token": token,
             "requester_email": "a" * 243 + "@example.com",
         },
-        400,
+        303,
         "at most 254 characters",
     ),
     (
@@ -172,31 +173,31 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
             "confirmation_token": token,
             "requester_email": "",
         },
-        400,
-        "Enter the requester&#x27;s email",
+        303,
+        "Enter the requester's email",
     ),
     (
         "unknown delivery",
         lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": token, "delivery": "fax"},
-        400,
+        303,
         "Choose how the links reach the customer",
     ),
     (
         "missing token",
         lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": ""},
-        400,
+        303,
         "confirmation is missing",
     ),
     (
         "forged signature",
         lambda owned, token, em: {"subscription_ids": owned, "confirmation_token": token[:-4] + "AAAA"},
-        400,
+        303,
         "not valid",
     ),
     (
         "other subscription set",
         lambda owned, token, em: {"subscription_ids": owned[:1], "confirmation_token": token},
-        403,
+        303,
         "differ from the ones you confirmed",
     ),
     (
@@ -205,8 +206,8 @@ BAD_SUBMISSIONS: list[tuple[str, BadSubmission, int, str]] = [
             "subscription_ids": [*owned, _other_customer_subscription(em)],
             "confirmation_token": token,
         },
-        403,
-        "differ from the ones you confirmed",
+        303,
+        "does not belong to this customer",
     ),
 ]
 
@@ -229,7 +230,13 @@ def test_a_bad_submission_is_refused_with_a_message_and_no_paddle_write(
     matching = {"requester_email": emulator.customer(customer_id)["email"], "delivery": "show"}
     data = {"reason": "TICKET-42", **matching, **build(subscription_ids, token, emulator)}
     response = agent_client.post(f"/customers/{customer_id}/portal-session/", data)
-    assert_refused(response, status, message, emulator)
+    if status == 303:  # a retry can mend it: back to the confirm page, which says why
+        assert response.status_code == 303
+        page = agent_client.get(response["Location"])
+        assert message in html_text(page.content.decode())
+        assert paddle_posts(emulator) == []
+    else:
+        assert_refused(response, status, message, emulator)
     assert portal_links(response.content.decode()) == []
     [refused] = AuditEvent.objects.filter(action__startswith="portal_session.")
     assert (refused.action, refused.outcome) == ("portal_session.failed", "denied")
@@ -247,7 +254,7 @@ def test_an_expired_confirmation_is_refused(
     with mock.patch("django.core.signing.time.time", return_value=eleven_minutes_ago):
         token = confirm(agent_client, customer_id, subscription_ids)
     response = create(agent_client, customer_id, subscription_ids, token=token)
-    assert_refused(response, 400, "expired", emulator)
+    assert_sent_back(agent_client, response, customer_id, "This confirmation has expired", emulator)
 
 
 def test_another_users_confirmation_is_refused(
@@ -259,7 +266,7 @@ def test_another_users_confirmation_is_refused(
 ) -> None:
     token = confirm(manager_client, customer_id, subscription_ids)
     response = create(agent_client, customer_id, subscription_ids, token=token)
-    assert_refused(response, 403, "another user", emulator)
+    assert_sent_back(agent_client, response, customer_id, "made by another user", emulator)
 
 
 def test_a_confirmation_for_another_customer_is_refused(
@@ -268,7 +275,7 @@ def test_a_confirmation_for_another_customer_is_refused(
     other = emulator.examples()["no_subscriptions"]
     token = confirm(agent_client, other, [])
     response = create(agent_client, customer_id, [], token=token)
-    assert_refused(response, 403, "another customer", emulator)
+    assert_sent_back(agent_client, response, customer_id, "for another customer", emulator)
 
 
 def test_a_subscription_of_another_customer_is_refused_even_with_a_signed_token(
@@ -277,7 +284,7 @@ def test_a_subscription_of_another_customer_is_refused_even_with_a_signed_token(
     """The confirm page never signs a foreign id; the create step checks ownership again anyway."""
     forged = [subscription_ids[0], _other_customer_subscription(emulator)]
     token = confirmation.issue(user=agent, customer_id=customer_id, subscription_ids=forged)
-    response = create(agent_client, customer_id, forged, token=token)
+    response = create(agent_client, customer_id, forged, token=token, requester_email="a@example.com")
     assert_refused(response, 400, "does not belong to this customer", emulator)
 
 
@@ -287,8 +294,9 @@ def test_a_paddle_failure_shows_its_request_id_and_is_audited(
     token = confirm(agent_client, customer_id, subscription_ids)
     emulator.add_fault("/customers/*/portal-sessions", kind="error", method="POST", status=500)
     response = create(agent_client, customer_id, subscription_ids, token=token)
-    html = response.content.decode()
-    assert response.status_code == 502
+    html = assert_sent_back(
+        agent_client, response, customer_id, "Paddle could not be reached"
+    ).content.decode()
     failed = AuditEvent.objects.get(action="portal_session.failed")
     assert failed.outcome == "failure"
     assert failed.error_code == "internal_error"

@@ -232,7 +232,9 @@ def test_the_confirm_page_makes_no_billing_calls(
     agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
 ) -> None:
     agent_client.post(
-        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": subscription_ids}
+        f"/customers/{customer_id}/portal-session/confirm/",
+        {"subscription_ids": subscription_ids},
+        follow=True,
     )
     assert {r.path for r in emulator.requests} == {f"/customers/{customer_id}", "/subscriptions"}
 

@@ -112,8 +112,11 @@ def test_a_foreign_portal_host_in_the_journey_is_a_failure_audited_with_no_links
 
     response = create(agent_client, customer_id, subscription_ids, token=token)
 
-    assert response.status_code == 502
-    assert portal_links(response.content.decode()) == []
-    assert "evil.example" not in response.content.decode()
+    assert response.status_code == 303  # back to the confirm page with the failure in its banner
+    assert "evil.example" not in response["Location"]
+    page = agent_client.get(response["Location"])
+    assert "Paddle could not be reached or answered badly" in page.content.decode()
+    assert portal_links(page.content.decode()) == []
+    assert "evil.example" not in page.content.decode()
     failed = AuditEvent.objects.get(action="portal_session.failed")
     assert failed.error_code == "portal_url_refused"

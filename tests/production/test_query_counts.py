@@ -51,7 +51,7 @@ def confirmed(agent_client: Client, customer_id: str, subscription_ids: list[str
 
     def token() -> str:
         url = f"/customers/{customer_id}/portal-session/confirm/"
-        page = agent_client.post(url, {"subscription_ids": subscription_ids})
+        page = agent_client.get(url, {"subscription_ids": subscription_ids})
         match = TOKEN_RE.search(page.content.decode())
         assert match is not None, page.status_code
         return match.group(1)
@@ -106,9 +106,13 @@ def test_the_confirm_page_reads_the_kill_switch_and_the_history_and_appends_its_
 ) -> None:
     confirmed()
 
+    url = f"/customers/{customer_id}/portal-session/confirm/"
+    # The customer page's POST only redirects (Post/Redirect/Get): the session is all it reads.
+    with django_assert_num_queries(SIGNED_IN):
+        assert agent_client.post(url, {"subscription_ids": subscription_ids}).status_code == 303
+    # The page itself (the GET) reads the banner's session key too, but that is the same session row.
     with django_assert_num_queries(SIGNED_IN + KILL_SWITCH + HISTORY + appends(1)):
-        url = f"/customers/{customer_id}/portal-session/confirm/"
-        assert agent_client.post(url, {"subscription_ids": subscription_ids}).status_code == 200
+        assert agent_client.get(url, {"subscription_ids": subscription_ids}).status_code == 200
 
 
 def test_creating_links_checks_and_spends_the_token_and_appends_twice(

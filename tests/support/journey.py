@@ -26,9 +26,11 @@ def paddle_posts(emulator: Emulator) -> list[RecordedRequest]:
 
 
 def confirm_page(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> ClientResponse:
-    """Post the customer page's ticks to the confirm page."""
+    """Post the customer page's ticks to the confirm page, and follow its 303 to the page's GET."""
     return client.post(
-        f"/customers/{customer_id}/portal-session/confirm/", {"subscription_ids": list(subscription_ids)}
+        f"/customers/{customer_id}/portal-session/confirm/",
+        {"subscription_ids": list(subscription_ids)},
+        follow=True,
     )
 
 
@@ -63,6 +65,7 @@ def create(
     """Submit the confirm page: its ticks, a reason, the token and (for a step-up) a password.
 
     The requester is the email on file the token's confirm page showed unless one is given.
+    A refusal's 303 back to the confirm page is returned as is (`assert_sent_back` follows it).
     """
     if requester_email is None:
         requester_email = _EMAIL_ON_FILE.get(token, "")
@@ -75,7 +78,11 @@ def create(
     }
     if password is not None:
         data["password"] = password
-    return client.post(f"/customers/{customer_id}/portal-session/", data)
+    response = client.post(f"/customers/{customer_id}/portal-session/", data)
+    if response.status_code == 303 and response["Location"].endswith("/portal-session/emailed/"):
+        # Emailed: the POST's 303 leads to the page that says where (its own tests check the 303).
+        return client.get(response["Location"])
+    return response
 
 
 def confirm_and_create(client: Client, customer_id: str, subscription_ids: Sequence[str]) -> ClientResponse:
@@ -87,6 +94,36 @@ def assert_refused(response: ClientResponse, status: int, message: str, emulator
     assert response.status_code == status
     assert message in response.content.decode()
     assert paddle_posts(emulator) == []
+
+
+def assert_sent_back(
+    client: Client, response: ClientResponse, customer_id: str, message: str, emulator: Emulator | None = None
+) -> ClientResponse:
+    """The submission went back to the confirm page: a 303 to its GET, whose banner says `message`.
+
+    Nothing was written to Paddle when `emulator` is given. Returns the confirm page (a new token).
+    """
+    assert response.status_code == 303, response.content
+    location = response["Location"]
+    assert location.startswith(f"/customers/{customer_id}/portal-session/confirm/"), location
+    page = client.get(location)
+    assert page.status_code == 200, page.content
+    html = page.content.decode()
+    banner = BANNER_RE.search(html)
+    assert banner is not None, html
+    assert message in html_text(banner.group(0)), banner.group(0)
+    if emulator is not None:
+        assert paddle_posts(emulator) == []
+    return page
+
+
+def html_text(fragment: str) -> str:
+    """`fragment`'s text: tags dropped, entities decoded, whitespace collapsed."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return re.sub(r" ([;.,:])", r"\1", text)  # no space where an inline tag ended before punctuation
+
+
+BANNER_RE = re.compile(r'<div class="notice notice-error confirm-banner".*?</div>', re.S)
 
 
 def portal_links(html: str) -> list[str]:
