@@ -4,11 +4,10 @@ in a banner (axe-clean), Back never re-sends a form, and the retry shows the lin
 """
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Page, Request, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -20,19 +19,8 @@ from tests.support.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 PORTAL_LINKS = "a[href*='/portal/']"
 REASON = "ZD-4711 card update"
-
-
-@pytest.fixture(params=list(WIDTHS))
-def sized_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    yield page
-    context.close()
 
 
 def _tick_two_and_fill(page: Page, base: str, customer_id: str) -> list[str]:

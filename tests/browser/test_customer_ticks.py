@@ -3,7 +3,6 @@ count, select all eligible, clear, the 25 limit before submit, the action bar th
 a `sub_` search that opens the customer with that subscription ticked, and the 300 ms progress bar."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,24 +15,7 @@ from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"1280": (1280, 800), "390": (390, 844)}
 BOXES = "input[name=subscription_ids]"
-
-
-@pytest.fixture(params=list(WIDTHS))
-def screen(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(5000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def agent_page(screen: Page, live_server: LiveServer, browser_agent: User) -> Page:
-    sign_in(screen, live_server.url)
-    return screen
 
 
 def checked_count(page: Page) -> int:

@@ -3,8 +3,6 @@ the page's links on the clipboard, each copy button copies its own link, "Copied
 once through the live region and resets, and the countdown to hiding the links runs and is
 announced at one minute and ten seconds left, not every second."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -17,20 +15,7 @@ from tests.support.journey import expected_links
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 PORTAL_LINKS = "#portal-links a[href*='/portal/']"
-
-
-@pytest.fixture(params=list(WIDTHS))
-def sized_context(
-    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
-) -> Iterator[BrowserContext]:
-    """A browser at one of the two widths that may read and write the console's clipboard."""
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    yield context
-    context.close()
 
 
 def create_all_links(page: Page, base: str, customer_id: str) -> None:

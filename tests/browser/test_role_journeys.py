@@ -14,11 +14,10 @@ from pytest_django.live_server_helper import LiveServer
 
 from paddle_emulator import Emulator
 from tests.support.accessibility import horizontal_overflow, wcag_violations
+from tests.support.browser import SCREENS
 from tests.support.personas import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
 def signed_in_page(browser: Browser, base: str, username: str, size: tuple[int, int]) -> Page:
@@ -45,7 +44,7 @@ def roles(transactional_db: None) -> None:
     call_command("bootstrap_roles", stdout=io.StringIO())
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("width", list(SCREENS))
 def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_cannot_tick(
     browser: Browser, live_server: LiveServer, emulator: Emulator, roles: None, width: str
 ) -> None:
@@ -53,7 +52,7 @@ def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_can
     make_user("agent", role="Support agent")
     base, customer_id = live_server.url, emulator.examples()["all_statuses"]
 
-    manager = signed_in_page(browser, base, "manager", WIDTHS[width])
+    manager = signed_in_page(browser, base, "manager", SCREENS[width])
     manager.get_by_role("link", name="Controls").click()
     expect(manager.locator("h1")).to_have_text("Link creation")
     manager.check("input[name=enabled][value=off]")
@@ -68,7 +67,7 @@ def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_can
     expect(manager.locator("#switch-state")).to_contain_text("INC-77: suspected account takeover wave")
     assert_usable(manager)
 
-    agent = signed_in_page(browser, base, "agent", WIDTHS[width])
+    agent = signed_in_page(browser, base, "agent", SCREENS[width])
     agent.goto(f"{base}/customers/{customer_id}/")
     notice = agent.locator("#kill-switch-notice")
     expect(notice).to_contain_text("switched off by manager")
@@ -81,14 +80,14 @@ def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_can
     assert_usable(agent)
 
 
-@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("width", list(SCREENS))
 def test_an_auditor_signs_in_and_lands_on_the_audit_log(
     browser: Browser, live_server: LiveServer, roles: None, width: str
 ) -> None:
     make_user("auditor", role="Auditor")
     base = live_server.url
 
-    auditor = signed_in_page(browser, base, "auditor", WIDTHS[width])
+    auditor = signed_in_page(browser, base, "auditor", SCREENS[width])
     expect(auditor).to_have_url(f"{base}/audit/")
     expect(auditor.locator("h1")).to_contain_text("Audit log")
     assert_usable(auditor)

@@ -4,6 +4,9 @@ from playwright.sync_api import Page
 
 from tests.support.personas import PASSWORD
 
+# The widths every browser journey runs at: a desktop and a phone (CSS pixels, with a height).
+SCREENS = {"1280": (1280, 800), "390": (390, 844)}
+
 
 def sign_in(page: Page, base_url: str, *, username: str = "agent") -> None:
     page.goto(f"{base_url}/customers/")
