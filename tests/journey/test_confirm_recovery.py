@@ -21,6 +21,7 @@ from tests.support.journey import (
     age_step_up,
     assert_sent_back,
     confirm,
+    confirm_and_create,
     confirm_page,
     create,
     expected_links,
@@ -386,15 +387,7 @@ def test_the_confirm_page_shows_the_agents_usage_without_counting(
     settings.PORTAL_SESSIONS_PER_HOUR = 30
     settings.PORTAL_SESSIONS_PER_DAY = 200
     for _ in range(2):
-        assert (
-            create(
-                agent_client,
-                customer_id,
-                subscription_ids,
-                token=confirm(agent_client, customer_id, subscription_ids),
-            ).status_code
-            == 200
-        )
+        assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
 
     for _ in range(3):  # showing the page counts nothing
         text = confirm_page(agent_client, customer_id, subscription_ids).content.decode()
@@ -414,15 +407,7 @@ def test_rate_limited_the_confirm_page_offers_to_ask_a_manager(
     settings: Settings,
 ) -> None:
     settings.PORTAL_SESSIONS_PER_HOUR = 1
-    assert (
-        create(
-            agent_client,
-            customer_id,
-            subscription_ids,
-            token=confirm(agent_client, customer_id, subscription_ids),
-        ).status_code
-        == 200
-    )
+    assert confirm_and_create(agent_client, customer_id, subscription_ids).status_code == 200
     token = confirm(agent_client, customer_id, subscription_ids)
     limited = create(agent_client, customer_id, subscription_ids, token=token, reason=REASON)
 
