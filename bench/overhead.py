@@ -12,7 +12,8 @@ under a second gunicorn. One agent signs in through the login form; requests are
 
 1. With 100 ms Paddle latency, each page's median end-to-end time against the bare Paddle calls
    it needs, made with `requests` (keep-alive, JSON decoded) in the same run, interleaved:
-   - search by email: GET /customers?email=  (one round trip)
+   - search by email: GET /customers?email=, then GET /subscriptions?customer_id= for the
+     results' subscription counts (two sequential round trips)
    - customer page: GET /customers/{id}, GET /subscriptions?customer_id=, GET
      /customers/{id}/payment-methods and GET /transactions?customer_id=&status=, concurrent in the
      app and in the floor (one round trip: the slowest of the four)
@@ -78,7 +79,13 @@ class BarePaddle:
         return expect(self.http.get(self.base_url + path, params=params, timeout=10)).json()
 
     def search(self, email: str) -> None:
-        self._get("/customers", email=email, status="active,archived", per_page=50)
+        """The match, then its subscription count: two round trips, one after the other."""
+        params: dict[str, str | int] = {"email": email, "status": "active,archived", "per_page": 50}
+        found: list[dict[str, object]] = expect(
+            self.http.get(f"{self.base_url}/customers", params=params, timeout=10)
+        ).json()["data"]
+        ids = ",".join(str(customer["id"]) for customer in found)
+        self._get("/subscriptions", customer_id=ids, per_page=200)
 
     def overview(self, customer_id: str) -> None:
         customer = self.pool.submit(self._get, f"/customers/{customer_id}")
