@@ -293,6 +293,8 @@ class Agent:
     def confirm(self, base_url: str, customer_id: str, subscription_ids: Sequence[str]) -> requests.Response:
         url = f"{base_url}/customers/{customer_id}/portal-session/confirm/"
         response = self._post(url, {"subscription_ids": list(subscription_ids)})
+        if response.status_code == 303:  # Post/Redirect/Get: the confirm page is the GET it leads to
+            response = self.http.get(base_url + response.headers["Location"], timeout=REQUEST_TIMEOUT)
         on_file = EMAIL_ON_FILE_RE.search(response.text)
         if on_file is not None:
             self.email_on_file[customer_id] = html.unescape(on_file.group(1))
@@ -320,6 +322,11 @@ class Agent:
             "delivery": delivery,
         }
         return self._post(f"{base_url}/customers/{customer_id}/portal-session/", data)
+
+    def follow(self, base_url: str, response: requests.Response) -> requests.Response:
+        """The page a 303 leads to (back to the confirm page with a banner, or where an email went)."""
+        assert response.status_code == 303, response.status_code
+        return self.http.get(base_url + response.headers["Location"], timeout=REQUEST_TIMEOUT)
 
     def _post(self, url: str, data: Mapping[str, object]) -> requests.Response:
         # The CSRF cookie's value is a valid form token; login rotates it, the jar follows.
