@@ -3,8 +3,6 @@ the page's links on the clipboard, each copy button copies its own link, "Copied
 once through the live region and resets, and the countdown to hiding the links runs and is
 announced at one minute and ten seconds left, not every second."""
 
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -12,25 +10,12 @@ from pytest_django.live_server_helper import LiveServer
 
 from paddle_emulator import Emulator
 from tests.support import links_page
-from tests.support.browser import sign_in
+from tests.support.browser import clipboard, sign_in
 from tests.support.journey import expected_links
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 PORTAL_LINKS = "#portal-links a[href*='/portal/']"
-
-
-@pytest.fixture(params=list(WIDTHS))
-def sized_context(
-    request: pytest.FixtureRequest, browser: Browser, live_server: LiveServer
-) -> Iterator[BrowserContext]:
-    """A browser at one of the two widths that may read and write the console's clipboard."""
-    width, height = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    yield context
-    context.close()
 
 
 def create_all_links(page: Page, base: str, customer_id: str) -> None:
@@ -49,11 +34,6 @@ def create_all_links(page: Page, base: str, customer_id: str) -> None:
     page.check("input[name=delivery][value=show]")
     page.click("text=Create links")
     expect(page.locator("h1")).to_contain_text("Portal links for")
-
-
-def clipboard(page: Page) -> str:
-    text: str = page.evaluate("navigator.clipboard.readText()")
-    return text
 
 
 def test_copy_message_puts_the_reply_with_exactly_the_pages_links_on_the_clipboard(
