@@ -1,5 +1,7 @@
-"""Every console page and state, at 1280 and 390 px: zero WCAG 2.2 A/AA violations by axe-core, and
-no horizontal scroll on a phone.
+"""Every console page and state, at 1280, 390 and 1920 px: zero WCAG 2.2 A/AA violations by axe-core,
+no horizontal scroll at any width, and the layout that makes each width usable: the customer page's
+Continue in view with the subscriptions at every width, and on a wide screen a content column that
+keeps a readable measure instead of stretching across 1920 px.
 
 One walk per width collects every problem before asserting, so a failure lists them all.
 """
@@ -23,8 +25,13 @@ from tests.support.personas import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
-PHONE_WIDTH = 390
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844), "wide": (1920, 1080)}
+# The content column's widest (`.page` in app.css): lines and tables stay readable on a wide screen.
+MAX_CONTENT_WIDTH = 1100
+WIDE = 1920
+
+# Where an element is in the viewport, in CSS pixels.
+BOX = "e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; }"  # noqa: E501
 
 
 class Walk:
@@ -62,11 +69,39 @@ class Walk:
         page.wait_for_load_state()
         self.states.append(state)
         found = wcag_violations(page)
-        if self.width <= PHONE_WIDTH and (overflow := horizontal_overflow(page)):
+        if overflow := horizontal_overflow(page):
             found.append(f"scrolls sideways by {overflow} px")
+        found += self.layout_problems(page)
         if found:
             self.problems[state] = found
             print(f"{self.width}px {state}:", *found, sep="\n  ")
+
+    def layout_problems(self, page: Page) -> list[str]:
+        """The content column keeps its measure and stays centred (on a wide screen it does not
+        stretch); on the customer page, Continue is in view with the subscriptions: on a wide
+        screen as the page opens, on smaller ones once the table is scrolled to."""
+        found: list[str] = []
+        if not page.locator("main.page").count():
+            return found  # Django's admin: its own full-width layout
+        main = page.locator("main.page").evaluate(BOX)
+        if main["right"] - main["left"] > MAX_CONTENT_WIDTH + 1:
+            found.append(f"the content column is {main['right'] - main['left']:.0f} px wide")
+        if abs(main["left"] - (self.width - main["right"])) > 2:
+            found.append(
+                f"the content column is off centre ({main['left']:.0f} px left, {main['right']:.0f} right)"
+            )
+        if page.locator(".action-bar .tick-continue").count():
+            if self.width < WIDE:
+                page.locator("table.subscriptions tbody tr").first.scroll_into_view_if_needed()
+            bar = page.locator(".action-bar .tick-continue").evaluate(BOX)
+            table = page.locator("table.subscriptions").evaluate(BOX)
+            if bar["top"] < 0 or bar["bottom"] > self.height:
+                found.append(
+                    f"Continue is out of view (top {bar['top']:.0f} px in a {self.height} px screen)"
+                )
+            if table["top"] >= self.height or table["bottom"] <= 0:
+                found.append("the subscriptions are not in view with Continue")
+        return found
 
 
 def confirm_two(page: Page, base: str, customer_id: str) -> None:

@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from paddle_emulator import Emulator
 from tests.support import links_page
-from tests.support.browser import sign_in
+from tests.support.browser import clipboard, sign_in
 from tests.support.journey import expected_links
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,11 +34,6 @@ def create_all_links(page: Page, base: str, customer_id: str) -> None:
     page.check("input[name=delivery][value=show]")
     page.click("text=Create links")
     expect(page.locator("h1")).to_contain_text("Portal links for")
-
-
-def clipboard(page: Page) -> str:
-    text: str = page.evaluate("navigator.clipboard.readText()")
-    return text
 
 
 def test_copy_message_puts_the_reply_with_exactly_the_pages_links_on_the_clipboard(

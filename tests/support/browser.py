@@ -14,3 +14,9 @@ def sign_in(page: Page, base_url: str, *, username: str = "agent") -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/customers/")
+
+
+def clipboard(page: Page) -> str:
+    """The clipboard's text, as the page may read it (the context must grant clipboard-read)."""
+    text: str = page.evaluate("navigator.clipboard.readText()")
+    return text
