@@ -54,9 +54,10 @@ def test_the_hourly_link_limit_of_an_agent_is_one_count_across_both_processes(
         token = confirmation_token(agent.confirm(base_url, customer_id, subscription_ids))
         statuses.append(agent.create(base_url, customer_id, subscription_ids, token=token).status_code)
 
-    # The limit is reached alternating between processes; past it, either one refuses.
+    # The limit is reached alternating between processes; past it, either one refuses (a 303 back
+    # to the confirm page, whose banner says so).
     assert statuses[:LINKS_PER_HOUR] == [200] * LINKS_PER_HOUR
-    assert set(statuses[LINKS_PER_HOUR:]) == {429}
+    assert set(statuses[LINKS_PER_HOUR:]) == {303}
     assert len(statuses) - LINKS_PER_HOUR >= 2
     assert paddle_posts(deployment_emulator) == LINKS_PER_HOUR
 
@@ -108,8 +109,9 @@ def test_a_confirmation_from_one_process_creates_links_on_the_other_once_and_nev
 
     assert created.status_code == 200
     assert portal_links(created)
-    for replay in (replayed_on_a, replayed_on_b):
-        assert replay.status_code == 409
+    for replay in (replayed_on_a, replayed_on_b):  # back to the confirm page: "already used"
+        assert replay.status_code == 303
+        assert "/portal-session/confirm/?" in replay.headers["Location"]
         assert portal_links(replay) == []
     assert paddle_posts(deployment_emulator) == 1
 
@@ -132,7 +134,7 @@ def test_one_confirmation_sent_to_both_processes_at_once_creates_links_once(
     with ThreadPoolExecutor(2) as pool:
         statuses = list(pool.map(submit, (agent, second_tab), (deployment.a, deployment.b)))
 
-    assert sorted(statuses) == [200, 409]
+    assert sorted(statuses) == [200, 303]  # the other one back to the confirm page: "already used"
     assert paddle_posts(deployment_emulator) == 1
 
 
