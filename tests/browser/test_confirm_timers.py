@@ -202,3 +202,36 @@ def test_creation_refused_while_the_cache_is_down_comes_back_to_the_confirm_page
     assert paddle_posts(emulator) == []
 
     _back_is_a_plain_get(page)  # the customer page and the confirm page work without the cache
+
+
+def test_a_step_up_proof_that_lapses_before_the_confirmation_is_counted_down_then_required(
+    sized_page: Page, live_server: LiveServer, emulator: Emulator, browser_agent: User, settings: Settings
+) -> None:
+    settings.STEP_UP_MINUTES = 5  # the sign-in's proof lapses five minutes before the confirmation
+    page, base = sized_page, live_server.url
+    now = datetime.now(UTC)
+    page.clock.install(time=now)
+    page.clock.pause_at(now + timedelta(seconds=1))
+    sign_in(page, base)
+    _tick_two_and_fill(page, base, emulator.examples()["all_statuses"])
+    lapses = page.locator("#step-up-lapses")
+    password = page.locator("input[name=password]")
+    expect(lapses.locator("[data-countdown-left]")).to_have_text(re.compile(r"^(5:00|4:5\d)$"))
+    expect(password).not_to_have_attribute("required", "")
+    page.evaluate(RECORD_ANNOUNCEMENTS)
+
+    page.clock.run_for("04:05")
+    page.clock.run_for(100)
+    expect(page.locator("#confirm-announcer")).to_have_text(
+        "1 minute left before your password check lapses: enter your password to create links."
+    )
+    page.clock.run_for("01:00")
+    page.clock.run_for(100)
+    expect(page.locator("#step-up-lapsed")).to_be_visible()
+    expect(lapses.locator("[data-countdown-shown]")).to_be_hidden()
+    expect(password).to_have_attribute("required", "")
+    expect(page.locator("#confirm-announcer")).to_have_text(
+        "Your last password check has lapsed: enter your password to create links."
+    )
+    expect(page.locator("#confirmation-expired")).to_be_hidden()  # the confirmation still holds
+    _assert_accessible_on_a_paused_clock(page)
