@@ -3,7 +3,8 @@
 A confirm page's submission that a retry can mend (bad input, an expired or spent confirmation,
 a lapsed or wrong password, a limit, the requester check, an unsent email, a manager's approval
 required, the cache down, a Paddle failure) goes back to the confirm page (`back_to_confirm`): a
-303 to its GET with the agent's work, the problem in a banner. Refusals no retry can mend keep their own page (`refusal_response`).
+303 to its GET with the agent's work, the problem in a banner. Refusals no retry can mend keep
+their own page (`refusal_response`).
 """
 
 import unicodedata
