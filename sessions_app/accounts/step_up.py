@@ -142,7 +142,9 @@ def field_context(request: HttpRequest, *, return_to: str) -> dict[str, object]:
         return context
     fresh_now = is_fresh(request)
     if fresh_now and proved is not None:
-        context["step_up_lapses_at"] = datetime.fromtimestamp(proved + settings.STEP_UP_MINUTES * 60, UTC)
+        lapses = proved + settings.STEP_UP_MINUTES * 60
+        context["step_up_lapses_at"] = datetime.fromtimestamp(lapses, UTC)
+        context["step_up_lapses_in"] = max(0, int(lapses - time.time()))  # seconds, for the countdown
     if settings.OIDC_ENABLED:
         context["sso_step_up_url"] = f"{reverse('oidc_step_up')}?{urlencode({'next': return_to})}"
         context["sso_provider_name"] = settings.OIDC_PROVIDER_NAME

@@ -1,6 +1,7 @@
 """Creating customer-portal links: confirm what will be created, then create and show them once."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -108,6 +110,8 @@ def _confirm_page(
     delivery: Delivery = Delivery.EMAIL,
     banner: Banner | None = None,
 ) -> HttpResponse:
+    # Taken before the token is issued, so the time shown is never later than its real expiry.
+    expires_at = timezone.now() + timedelta(seconds=settings.CONFIRMATION_TOKEN_SECONDS)
     try:
         plan = service.plan(
             context=context_of(request),
@@ -120,6 +124,11 @@ def _confirm_page(
         return refusal_response(request, customer_id, refusal)
     except PaddleError as exc:
         return paddle_error_response(request, exc)
+    work: dict[str, Any] = {
+        "subscription_ids": [subscription.id for subscription in plan.subscriptions],
+        "requester_email": requester_email,
+        "ticket": reason,
+    }
     context = {
         "plan": plan,
         "customer": plan.customer,
@@ -131,17 +140,32 @@ def _confirm_page(
         "max_reason_length": MAX_REASON_LENGTH,
         "max_email_length": MAX_EMAIL_LENGTH,
         "token_minutes": settings.CONFIRMATION_TOKEN_SECONDS // 60,
-        **step_up.field_context(
-            request,
-            return_to=confirm_url(
-                customer_id,
-                [subscription.id for subscription in plan.subscriptions],
-                requester_email=requester_email,
-                ticket=reason,
-            ),
-        ),
+        "confirmation_expires_at": expires_at,
+        "confirmation_seconds": settings.CONFIRMATION_TOKEN_SECONDS,
+        # Where an expired confirmation is renewed with the work (countdown.js adds the fields'
+        # current values); without JavaScript the submission itself comes back here, renewed.
+        "reload_url": confirm_url(customer_id, **work, delivery=delivery.value),
+        "ask_approval": _asked_as_submitted(plan, banner, work=work, delivery=delivery),
+        **step_up.field_context(request, return_to=confirm_url(customer_id, **work)),
     }
     return render(request, "portal/confirm.html", context)
+
+
+def _asked_as_submitted(
+    plan: service.Plan, banner: Banner | None, *, work: dict[str, Any], delivery: Delivery
+) -> dict[str, object] | None:
+    """The refused submission as it was, with this page's fresh token, for the banner's "ask a
+    manager" form (ApprovalRequired): the form below may offer other choices (e.g. a mismatching
+    requester gets only email there, while what needs the approval is showing the links)."""
+    if banner is None or not banner.ask_approval:
+        return None
+    return {
+        "subscription_ids": work["subscription_ids"],
+        "reason": work["ticket"],
+        "requester_email": work["requester_email"],
+        "delivery": delivery.value,
+        "confirmation_token": plan.confirmation_token,
+    }
 
 
 @login_required

@@ -1,14 +1,15 @@
 """The one place where a refused link creation becomes a response.
 
 A confirm page's submission that a retry can mend (bad input, an expired or spent confirmation,
-a lapsed or wrong password, a limit, the requester check, an unsent email, a Paddle failure)
-goes back to the confirm page (`back_to_confirm`): a 303 to its GET with the agent's work, the
-problem in a banner. Refusals no retry can mend keep their own page (`refusal_response`).
+a lapsed or wrong password, a limit, the requester check, an unsent email, a manager's approval
+required, the cache down, a Paddle failure) goes back to the confirm page (`back_to_confirm`): a
+303 to its GET with the agent's work, the problem in a banner. Refusals no retry can mend keep
+their own page (`refusal_response`).
 """
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from typing import Any
 from urllib.parse import urlencode
@@ -20,7 +21,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from ..accounts import step_up
 from ..forms import MAX_REASON_LENGTH
 from ..links import approvals, kill_switch
 from ..links.refusals import (
@@ -52,34 +52,19 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
         template = "portal/kill_switch_on.html"
         context.update(disabled_by=refusal.disabled_by, switch=kill_switch.current())
     elif isinstance(refusal, StepUpRequired):
+        # Only approval completion ends here; the confirm page's submissions go back to it.
         template = "portal/step_up_refused.html"
         context.update(errors=refusal.errors, minutes=settings.STEP_UP_MINUTES)
     elif isinstance(refusal, RateLimited):
+        # Only approval completion ends here (may_ask is False there); the confirm page's own
+        # submissions go back to it (`submission_refused`), with the "ask a manager" button.
         template = "portal/rate_limited.html"
         limit = refusal.limit
         context.update(window=limit.window, limit=limit.limit, resets_at=limit.resets_at)
-        if refusal.may_ask:
-            context.update(may_ask=True, **_submission(request))
     elif isinstance(refusal, DependencyDown):
-        # Keeps the agent's work: the same submission (unspent token, ticks, reason), sent again.
+        # Only approval completion ends here; the confirm page's submissions go back to it.
         template = "portal/dependency_down.html"
-        context.update(
-            service=refusal.service,
-            message=refusal.message,
-            subscription_ids=request.POST.getlist("subscription_ids"),
-            reason=request.POST.get("reason", ""),
-            max_reason_length=MAX_REASON_LENGTH,
-            confirmation_token=request.POST.get("confirmation_token", ""),
-            requester_email=request.POST.get("requester_email", ""),
-            delivery=request.POST.get("delivery", ""),
-            **step_up.field_context(
-                request, return_to=confirm_url(customer_id, request.POST.getlist("subscription_ids"))
-            ),
-        )
-    elif isinstance(refusal, ApprovalRequired):
-        # The same submission (unspent token), offered to a manager instead.
-        template = "portal/approval_required.html"
-        context.update(rules=approvals.labels(refusal.rules), **_submission(request))
+        context.update(message=refusal.message)
     elif isinstance(refusal, NotRecorded):
         template = "portal/not_recorded.html"
         context["links_created"] = refusal.links_created
@@ -92,17 +77,6 @@ def refusal_response(request: HttpRequest, customer_id: str, refusal: LinkRefusa
     elif isinstance(refusal, DependencyDown):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-
-def _submission(request: HttpRequest) -> dict[str, object]:
-    """The confirm page's fields as submitted (its token unspent), to send on to a manager."""
-    return {
-        "subscription_ids": request.POST.getlist("subscription_ids"),
-        "reason": request.POST.get("reason", ""),
-        "confirmation_token": request.POST.get("confirmation_token", ""),
-        "requester_email": request.POST.get("requester_email", ""),
-        "delivery": request.POST.get("delivery", ""),
-    }
 
 
 def confirm_url(
@@ -142,6 +116,8 @@ _MENDABLE = (
     RequesterMismatch,
     EmailOnFileUnusable,
     EmailNotSent,
+    DependencyDown,
+    ApprovalRequired,
 )
 _KEPT = "Nothing was created. Your ticks, reason and requester are kept below"
 _TITLES: dict[type[LinkRefusal], str] = {
@@ -156,6 +132,8 @@ class Banner:
     """The problem a confirm page shows above its form after a refused submission.
 
     `code` and `request_id` are Paddle's (a details line for support); empty for our own refusals.
+    `rules` are why a manager must approve (in words); with `ask_approval` the confirm page offers
+    to send the submission as it was (its ticks, reason, requester and delivery) to a manager.
     """
 
     customer_id: str
@@ -163,6 +141,8 @@ class Banner:
     messages: list[str]
     code: str = ""
     request_id: str = ""
+    rules: list[str] = field(default_factory=list)
+    ask_approval: bool = False
 
     @classmethod
     def of(cls, customer_id: str, problem: LinkRefusal | PaddleError) -> "Banner":
@@ -184,6 +164,28 @@ class Banner:
             return cls(customer_id, "Check the form", [*problem.problems, again])
         if isinstance(problem, StepUpRequired):
             return cls(customer_id, "Password needed", [*problem.errors, again])
+        if isinstance(problem, DependencyDown):
+            return cls(
+                customer_id,
+                f"The console's {problem.service} is down",
+                [
+                    f"The console's {problem.service} service is unavailable, so no link was created "
+                    "and Paddle was not contacted.",
+                    f"{_KEPT} with a new confirmation: submit again in a moment.",
+                ],
+            )
+        if isinstance(problem, ApprovalRequired):
+            return cls(
+                customer_id,
+                "A manager must approve this first",
+                [
+                    "Nothing was created. This request needs a second person because:",
+                    "Ask a manager to approve it as you submitted it (the button below the reasons), "
+                    "or change it in the form below and submit again.",
+                ],
+                rules=approvals.labels(problem.rules),
+                ask_approval=True,
+            )
         if isinstance(problem, RateLimited):
             limit = problem.limit
             when = "today (UTC)" if limit.window == "day" else "this hour"

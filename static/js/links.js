@@ -6,26 +6,10 @@
   // Screen readers hear the countdown at these seconds left, not every second.
   const ANNOUNCE_AT = [60, 10];
 
+  const { leftText, spokenLeft, start } = window.consoleCountdown;  // countdown.js
+
   function announce(text) {
-    const region = document.getElementById("links-announcer");
-    if (!region) return;
-    // Emptied first, so the same words twice in a row are announced twice.
-    region.textContent = "";
-    window.setTimeout(() => { region.textContent = text; }, 50);
-  }
-
-  function leftText(seconds) {
-    if (seconds < 60) return `${seconds} s`;
-    const minutes = Math.floor(seconds / 60);
-    return `${minutes}:${String(seconds % 60).padStart(2, "0")}`;
-  }
-
-  function spokenLeft(seconds) {
-    if (seconds >= 60 && seconds % 60 === 0) {
-      const minutes = seconds / 60;
-      return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-    }
-    return `${seconds} seconds`;
+    window.consoleCountdown.announce(document.getElementById("links-announcer"), text);
   }
 
   // One "Copied" at a time: the button last used says so for a moment, every other one says "Copy".
@@ -59,29 +43,19 @@
   function setUpCountdown(links) {
     const seconds = Number(links.dataset.visibleSeconds);
     if (!(seconds > 0)) return;
-    const deadline = Date.now() + seconds * 1000;
     const countdown = document.getElementById("links-countdown");
     const time = document.getElementById("links-countdown-time");
-    const announced = new Set();
     if (countdown) countdown.hidden = false;
-    const tick = () => {
-      const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
-      if (left === 0) {
-        window.clearInterval(interval);
+    start({
+      seconds,
+      moments: ANNOUNCE_AT,
+      onTick: (left) => { if (time) time.textContent = leftText(left); },
+      onMoment: (at) => announce(`${spokenLeft(at)} left before the links are hidden.`),
+      onEnd: () => {
         links.remove();
         document.getElementById("links-hidden").hidden = false;
-        return;
-      }
-      if (time) time.textContent = leftText(left);
-      ANNOUNCE_AT.forEach((at) => {
-        if (left <= at && !announced.has(at) && seconds > at) {
-          announced.add(at);
-          announce(`${spokenLeft(at)} left before the links are hidden.`);
-        }
-      });
-    };
-    const interval = window.setInterval(tick, 1000);
-    tick();
+      },
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => {

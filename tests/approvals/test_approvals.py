@@ -1,11 +1,14 @@
 """Four eyes: risky link requests wait for another person's approval, which is used once, in time."""
 
+import html
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -18,8 +21,17 @@ from sessions_app.links.refusals import ApprovalRefused, ApprovalRequired
 from sessions_app.links.requester import Delivery
 from sessions_app.links.step_up import StepUpOutcome
 from sessions_app.models import ApprovalRequest, AuditEvent
-from tests.support.journey import assert_sent_back, confirm, confirm_page, create, paddle_posts, portal_links
+from tests.support.journey import (
+    age_step_up,
+    assert_sent_back,
+    confirm,
+    confirm_page,
+    create,
+    paddle_posts,
+    portal_links,
+)
 from tests.support.mail import Mailbox
+from tests.support.outages import DEAD_REDIS
 from tests.support.responses import ClientResponse
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +95,18 @@ def _complete(client: Client, row: ApprovalRequest) -> ClientResponse:
     return client.post(f"/approvals/{row.pk}/", {"action": "complete"})
 
 
+def _ask_fields(page: str) -> dict[str, str | list[str]]:
+    """What the confirm page banner's "ask a manager" form posts."""
+    form = page.split('id="ask-approval"', 1)[1].split("</form>", 1)[0]
+    found = [
+        (name, html.unescape(value))
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form)
+    ]
+    fields: dict[str, str | list[str]] = {name: value for name, value in found if name != "subscription_ids"}
+    fields["subscription_ids"] = [value for name, value in found if name == "subscription_ids"]
+    return fields
+
+
 def _actions(**filters: object) -> list[tuple[str, str, str]]:
     return [(e.action, e.outcome, e.error_code) for e in AuditEvent.objects.filter(**filters).order_by("seq")]
 
@@ -104,14 +128,20 @@ def test_creating_links_for_a_vip_customer_is_refused_with_a_button_that_asks_a_
     token = confirm(agent_client, vip_customer_id, vip_subscription_ids)
     response = create(agent_client, vip_customer_id, vip_subscription_ids, token=token)
 
-    assert response.status_code == 403
-    page = response.content.decode()
+    # Back to the confirm page (a GET, so Back never resubmits), whose banner offers to ask.
+    back = assert_sent_back(
+        agent_client, response, vip_customer_id, "marked high-value at Paddle", emulator=emulator
+    )
+    page = back.content.decode()
     assert f'action="/approvals/request/{vip_customer_id}/"' in page
-    assert f'name="confirmation_token" value="{token}"' in page
-    assert paddle_posts(emulator) == []
     assert _actions(action="portal_session.failed") == [
         ("portal_session.failed", "denied", "approval_required")
     ]
+    # The banner's form asks with the page's fresh confirmation (the refused one stays unspent).
+    asked = agent_client.post(f"/approvals/request/{vip_customer_id}/", _ask_fields(page))
+    assert asked.status_code == 302
+    row = ApprovalRequest.objects.get()
+    assert (row.rules, row.delivery) == (["high_value"], "show")
 
 
 def test_an_agent_asks_a_manager_approves_and_the_agent_gets_the_links_once(
@@ -447,11 +477,14 @@ def test_a_mismatch_with_show_cannot_be_completed_without_approval_through_the_v
     refused = create(
         agent_client, customer_id, subscription_ids, token=token, requester_email="stranger@example.net"
     )
-    assert refused.status_code == 403
-    assert "does not match the email on file" in refused.content.decode()
-    assert paddle_posts(emulator) == []
+    back = assert_sent_back(
+        agent_client, refused, customer_id, "does not match the email on file", emulator=emulator
+    )
+    # The form below offers only email to a mismatch; the banner's form asks to show, as submitted.
+    fields = _ask_fields(back.content.decode())
+    assert (fields["delivery"], fields["requester_email"]) == ("show", "stranger@example.net")
 
-    asked = _ask(agent_client, customer_id, subscription_ids, requester_email="stranger@example.net")
+    asked = agent_client.post(f"/approvals/request/{customer_id}/", fields)
     assert asked.status_code == 302
     row = ApprovalRequest.objects.get()
     assert (row.rules, row.requester_match) == (["show_mismatch"], False)
@@ -618,3 +651,54 @@ def test_the_audit_event_page_shows_the_approvals_whole_story_in_order(
         story.index(action) for action in ("approval.approved", "approval.used", "portal_session.created")
     ]
     assert positions == sorted(positions)
+
+
+def test_completing_without_the_cache_says_so_and_leads_back_to_the_request_not_to_a_form(
+    agent_client: Client,
+    manager_client: Client,
+    emulator: Emulator,
+    vip_customer_id: str,
+    vip_subscription_ids: list[str],
+    settings: Settings,
+) -> None:
+    """The high-value rule does not lift the limits, so completing counts them: without the cache,
+    a 503 (the approval unused) whose only ways on are links, not a form re-sending anything."""
+    row = _asked(agent_client, vip_customer_id, vip_subscription_ids, emulator)
+    _decide(manager_client, row)
+    settings.CACHES = DEAD_REDIS
+    cache.close()
+
+    response = _complete(agent_client, row)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    page = response.content.decode()
+    assert "cache service is unavailable" in page
+    assert '<a class="button" href="/approvals/mine/">Your requests</a>' in page
+    assert "<form" not in page.split("<main", 1)[1]
+    assert paddle_posts(emulator) == []
+    row.refresh_from_db()
+    assert row.status == "approved"  # not used: it can be completed once the cache is back
+
+
+def test_completing_with_a_lapsed_password_says_so_and_leads_back_to_the_request(
+    agent_client: Client,
+    manager_client: Client,
+    emulator: Emulator,
+    vip_customer_id: str,
+    vip_subscription_ids: list[str],
+    settings: Settings,
+) -> None:
+    row = _asked(agent_client, vip_customer_id, vip_subscription_ids, emulator)
+    _decide(manager_client, row)
+    age_step_up(agent_client, settings.STEP_UP_MINUTES + 1)
+
+    response = _complete(agent_client, row)
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Password needed" in page
+    assert '<a class="button" href="/approvals/mine/">Your requests</a>' in page
+    assert "confirmation page" not in page
+    row.refresh_from_db()
+    assert row.status == "approved"

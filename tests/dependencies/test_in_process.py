@@ -13,15 +13,8 @@ from pytest_django import Settings
 
 from paddle_emulator import Emulator
 from sessions_app.models import AuditEvent
-from tests.support.journey import confirm, create, paddle_posts, portal_links
-
-DEAD_REDIS = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }
-}
+from tests.support.journey import assert_sent_back, confirm, create, portal_links, token_of
+from tests.support.outages import DEAD_REDIS
 
 
 @pytest.fixture
@@ -31,23 +24,61 @@ def dead_cache(settings: Any) -> None:  # pytest-django's settings wrapper (unty
 
 
 @pytest.mark.django_db
-def test_link_creation_without_the_cache_is_a_503_that_is_audited_and_keeps_the_submission(
+def test_link_creation_without_the_cache_goes_back_to_the_confirm_page_with_the_work_kept_and_audited(
+    agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, dead_cache: None
+) -> None:
+    email = str(emulator.customer(customer_id)["email"])
+    token = confirm(agent_client, customer_id, subscription_ids)
+
+    response = create(
+        agent_client, customer_id, subscription_ids, token=token, reason="TICKET-9", requester_email=email
+    )
+
+    # A 303 to the confirm page's GET (Back never resubmits), which works without the cache.
+    page = assert_sent_back(agent_client, response, customer_id, "cache service is unavailable", emulator)
+    text = page.content.decode()
+    assert "<h2>The console&#x27;s cache is down</h2>" in text
+    assert 'name="reason" required maxlength="200" autocomplete="off" value="TICKET-9"' in text
+    assert all(f'name="subscription_ids" value="{s}"' in text for s in subscription_ids)
+    assert f'value="{email}"' in text
+    assert 'id="link-usage"' not in text  # no counts without the cache
+    assert portal_links(text) == []
+    row = AuditEvent.objects.get(action=AuditEvent.Action.PORTAL_SESSION_FAILED)
+    assert (row.outcome, row.error_code, row.reason) == ("denied", "cache_unavailable", "TICKET-9")
+    # Still down: the retry from that page (its new confirmation) is refused the same way.
+    again = create(
+        agent_client,
+        customer_id,
+        subscription_ids,
+        token=token_of(page),
+        reason="TICKET-9",
+        requester_email=email,
+    )
+    assert_sent_back(agent_client, again, customer_id, "submit again in a moment", emulator)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PORTAL_SESSION_FAILED).count() == 2
+
+
+@pytest.mark.django_db
+def test_asking_a_manager_without_the_cache_goes_back_to_the_confirm_page_too(
     agent_client: Client, customer_id: str, subscription_ids: list[str], emulator: Emulator, dead_cache: None
 ) -> None:
     token = confirm(agent_client, customer_id, subscription_ids)
 
-    response = create(agent_client, customer_id, subscription_ids, token=token, reason="TICKET-9")
+    response = agent_client.post(
+        f"/approvals/request/{customer_id}/",
+        {
+            "subscription_ids": subscription_ids,
+            "reason": "TICKET-9",
+            "confirmation_token": token,
+            "requester_email": "stranger@example.net",
+            "delivery": "show",
+        },
+    )
 
-    assert response.status_code == 503
-    text = response.content.decode()
-    assert "cache service is unavailable" in text
-    assert f'name="confirmation_token" value="{token}"' in text
-    assert 'name="reason" value="TICKET-9"' in text
-    assert all(f'name="subscription_ids" value="{s}"' in text for s in subscription_ids)
-    assert portal_links(text) == []
-    assert paddle_posts(emulator) == []
+    page = assert_sent_back(agent_client, response, customer_id, "cache service is unavailable", emulator)
+    assert 'value="TICKET-9"' in page.content.decode()
     row = AuditEvent.objects.get(action=AuditEvent.Action.PORTAL_SESSION_FAILED)
-    assert (row.outcome, row.error_code, row.reason) == ("denied", "cache_unavailable", "TICKET-9")
+    assert (row.outcome, row.error_code) == ("denied", "cache_unavailable")
 
 
 @pytest.mark.django_db

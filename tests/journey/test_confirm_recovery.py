@@ -443,3 +443,51 @@ def test_a_requester_mismatch_comes_back_offering_only_email(
     assert _checked_delivery(text) == "email"
     assert 'value="show"' not in text
     assert _input_value(text, "requester_email") == "x@example.net"
+
+
+def test_a_request_that_needs_approval_comes_back_with_the_rules_and_a_form_that_asks_as_submitted(
+    agent_client: Client, emulator: Emulator, customer_id: str, subscription_ids: list[str]
+) -> None:
+    """Links shown to a mismatching requester need a manager (APPROVAL_ON_SHOW_MISMATCH): the confirm
+    page's form offers that requester only email, so the banner's own form asks as it was submitted."""
+    token = confirm(agent_client, customer_id, subscription_ids)
+    response = create(
+        agent_client,
+        customer_id,
+        subscription_ids,
+        token=token,
+        reason=REASON,
+        requester_email="x@example.net",
+        delivery="show",
+    )
+
+    page = assert_sent_back(
+        agent_client, response, customer_id, "A manager must approve this first", emulator
+    )
+    text = page.content.decode()
+    banner = html_text(BANNER_RE.search(text).group(0))  # type: ignore[union-attr]
+    assert "needs a second person because: the links would be shown to the agent, but the requester" in banner
+    assert _query(response["Location"])["delivery"] == ["show"]
+    ask = text.split('id="ask-approval"', 1)[1].split("</form>", 1)[0]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', ask))
+    fresh = token_of(page)
+    assert (fields["delivery"], fields["requester_email"], fields["reason"]) == (
+        "show",
+        "x@example.net",
+        REASON,
+    )
+    assert fields["confirmation_token"] == fresh != token
+    assert re.findall(r'name="subscription_ids" value="([^"]+)"', ask) == subscription_ids
+    assert _checked_delivery(text) == "email"  # the form below: email only, to a mismatch
+    assert [
+        (row.action, row.outcome, row.error_code)
+        for row in AuditEvent.objects.filter(action__startswith="portal_session.")
+    ] == [("portal_session.failed", "denied", "approval_required")]
+
+    asked = agent_client.post(
+        f"/approvals/request/{customer_id}/",
+        {**fields, "subscription_ids": subscription_ids},
+    )
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/approvals/")
+    assert paddle_posts(emulator) == []

@@ -57,7 +57,8 @@ def test_the_hourly_link_limit_of_an_agent_is_one_count_across_both_processes(
         if created.status_code == 303:  # refused: back to the confirm page, the limit in its banner
             banners.append("Link limit reached" in agent.follow(base_url, created).text)
 
-    # The limit is reached alternating between processes; past it, either one refuses.
+    # The limit is reached alternating between processes; past it, either one refuses (a 303 back
+    # to the confirm page, whose banner says so).
     assert statuses[:LINKS_PER_HOUR] == [200] * LINKS_PER_HOUR
     assert set(statuses[LINKS_PER_HOUR:]) == {303}
     assert banners == [True] * (len(statuses) - LINKS_PER_HOUR)

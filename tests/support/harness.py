@@ -291,10 +291,12 @@ class Agent:
         return self.http.get(f"{base_url}/customers/{customer_id}/", timeout=REQUEST_TIMEOUT)
 
     def confirm(self, base_url: str, customer_id: str, subscription_ids: Sequence[str]) -> requests.Response:
+        """The customer page's Continue: a POST answered by a 303 to the confirm page's GET, followed."""
         url = f"{base_url}/customers/{customer_id}/portal-session/confirm/"
         response = self._post(url, {"subscription_ids": list(subscription_ids)})
-        if response.status_code == 303:  # Post/Redirect/Get: the confirm page is the GET it leads to
-            response = self.http.get(base_url + response.headers["Location"], timeout=REQUEST_TIMEOUT)
+        if response.status_code == 303:
+            location = response.headers["Location"]
+            response = self.http.get(base_url + location, timeout=REQUEST_TIMEOUT, allow_redirects=False)
         on_file = EMAIL_ON_FILE_RE.search(response.text)
         if on_file is not None:
             self.email_on_file[customer_id] = html.unescape(on_file.group(1))

@@ -18,6 +18,15 @@ from tests.support.mail import Mailbox, Received
 
 START_TIMEOUT = 10.0
 
+# A cache setting for in-process tests (Django's test client): a Redis nobody listens on.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1: refused at once
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
 
 class RedisServer:
     """`redis-server` on a free loopback port, without persistence; stopped and started by tests."""
