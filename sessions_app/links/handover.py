@@ -129,10 +129,10 @@ def _actions(subscription: Subscription, entry: SubscriptionLinks) -> tuple[tupl
     payment = LinkAction(
         "payment", "Update payment method", "Update the payment method", entry.update_payment_method
     )
-    actions = (cancel,) if subscription.collection_mode == "manual" else (payment, cancel)
+    actions = (cancel,) if subscription.payment_link_opens_overview else (payment, cancel)
     if entry.view:
         actions = (*actions, view)
-    if subscription.collection_mode == "manual":
+    if subscription.payment_link_opens_overview:
         return (
             actions,
             "Paid by invoice: Paddle's payment-method link opens the overview page, so it is not offered.",

@@ -112,8 +112,8 @@ class Plan:
 
     @property
     def link_count(self) -> int:
-        """How many links the one portal session holds: the overview, then three per subscription."""
-        return 1 + 3 * len(self.subscriptions)
+        """How many links the links page will offer: the overview, then those that work per subscription."""
+        return 1 + sum(subscription.links_offered for subscription in self.subscriptions)
 
     @property
     def approval_labels(self) -> list[str]:

@@ -79,6 +79,19 @@ class Subscription:
         """Paddle's portal links for paused or canceled subscriptions open the overview page."""
         return self.status in ("paused", "canceled")
 
+    @property
+    def payment_link_opens_overview(self) -> bool:
+        """Paddle's update-payment-method link of an invoiced (manual) subscription opens the overview."""
+        return self.collection_mode == "manual"
+
+    @property
+    def links_offered(self) -> int:
+        """How many of its deep links do what they say, so the links page offers them: one overview
+        page when paused or canceled; else cancel and view, and the payment method unless invoiced."""
+        if self.links_open_overview:
+            return 1
+        return 2 if self.payment_link_opens_overview else 3
+
 
 @dataclass(frozen=True, repr=False)
 class SubscriptionLinks:

@@ -396,7 +396,9 @@ def test_the_confirm_page_shows_the_agents_usage_without_counting(
         assert html_text(usage.group(1)) == (
             "Portal sessions you have created: 2 of 30 this hour · 2 of 200 today (UTC)."
         )
-    assert "1 portal session with 7 links" in text
+    # The links the links page will offer (paused and canceled ones: their overview page only).
+    links = expected_links(emulator, customer_id, subscription_ids)
+    assert f"1 portal session with {links} links" in text
 
 
 def test_rate_limited_the_confirm_page_offers_to_ask_a_manager(

@@ -2,6 +2,7 @@
 apart, only the links that work for each status, copy buttons named for their link, and the
 message for the customer with exactly the page's links."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -57,6 +58,17 @@ def test_groups_keep_the_order_of_the_confirm_page(
     page = create(agent_client, customer_id, ids, token=token).content.decode()
     order_on_links_page = [g.facts.split()[-1] for g in links_page.groups(page)]
     assert order_on_links_page == shown_on_confirm == ids
+
+
+def test_the_confirm_page_announces_as_many_links_as_the_links_page_offers(
+    agent_client: Client, emulator: Emulator, customer_id: str
+) -> None:
+    ids = [s["id"] for s in _all(emulator, customer_id)]  # every status, and one paid by invoice
+    page = confirm_page(agent_client, customer_id, ids)
+    announced = re.search(r"1 portal session with (\d+) links", page.content.decode())
+    assert announced is not None
+    created = create(agent_client, customer_id, ids, token=token_of(page)).content.decode()
+    assert int(announced.group(1)) == len(portal_links(created)) < 1 + 3 * len(ids)
 
 
 def test_each_group_is_labelled_by_product_plan_amount_and_status_with_the_id_secondary(
