@@ -5,32 +5,18 @@ then sees who, when and why, and cannot tick a subscription. An auditor signs in
 audit log, and nothing in the navigation leads to "Not allowed".
 """
 
-import io
+from collections.abc import Callable
 
 import pytest
-from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from paddle_emulator import Emulator
 from tests.support.accessibility import horizontal_overflow, wcag_violations
 from tests.support.browser import SCREENS
-from tests.support.personas import PASSWORD, make_user
+from tests.support.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in_page(browser: Browser, base: str, username: str, size: tuple[int, int]) -> Page:
-    """A new browser at this size, signed in through the sign-in form; where it lands is left to the test."""
-    width, height = size
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.set_default_timeout(5000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
 
 
 def assert_usable(page: Page) -> None:
@@ -39,20 +25,19 @@ def assert_usable(page: Page) -> None:
     assert horizontal_overflow(page) == 0
 
 
-@pytest.fixture
-def roles(transactional_db: None) -> None:
-    call_command("bootstrap_roles", stdout=io.StringIO())
-
-
 @pytest.mark.parametrize("width", list(SCREENS))
 def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_cannot_tick(
-    browser: Browser, live_server: LiveServer, emulator: Emulator, roles: None, width: str
+    signed_in_page: Callable[[str, str], Page],
+    live_server: LiveServer,
+    emulator: Emulator,
+    roles: None,
+    width: str,
 ) -> None:
     make_user("manager", role="Support manager")
     make_user("agent", role="Support agent")
     base, customer_id = live_server.url, emulator.examples()["all_statuses"]
 
-    manager = signed_in_page(browser, base, "manager", SCREENS[width])
+    manager = signed_in_page("manager", width)
     manager.get_by_role("link", name="Controls").click()
     expect(manager.locator("h1")).to_have_text("Link creation")
     manager.check("input[name=enabled][value=off]")
@@ -67,7 +52,7 @@ def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_can
     expect(manager.locator("#switch-state")).to_contain_text("INC-77: suspected account takeover wave")
     assert_usable(manager)
 
-    agent = signed_in_page(browser, base, "agent", SCREENS[width])
+    agent = signed_in_page("agent", width)
     agent.goto(f"{base}/customers/{customer_id}/")
     notice = agent.locator("#kill-switch-notice")
     expect(notice).to_contain_text("switched off by manager")
@@ -82,12 +67,12 @@ def test_a_manager_switches_links_off_with_a_reason_and_an_agent_sees_it_and_can
 
 @pytest.mark.parametrize("width", list(SCREENS))
 def test_an_auditor_signs_in_and_lands_on_the_audit_log(
-    browser: Browser, live_server: LiveServer, roles: None, width: str
+    signed_in_page: Callable[[str, str], Page], live_server: LiveServer, roles: None, width: str
 ) -> None:
     make_user("auditor", role="Auditor")
     base = live_server.url
 
-    auditor = signed_in_page(browser, base, "auditor", SCREENS[width])
+    auditor = signed_in_page("auditor", width)
     expect(auditor).to_have_url(f"{base}/audit/")
     expect(auditor.locator("h1")).to_contain_text("Audit log")
     assert_usable(auditor)
