@@ -229,3 +229,11 @@ def test_the_page_counts_down_to_hiding_the_links(
     assert '<p class="countdown" id="links-countdown" hidden>' in page  # shown by the script
     assert 'id="links-announcer" class="visually-hidden" role="status" aria-live="polite"' in page
     assert page.count('aria-live="polite"') == 1  # one live region for "Copied" and the countdown
+    assert "this page hides them after 90 seconds." in page
+
+
+def test_the_page_says_in_minutes_when_it_hides_the_links(
+    agent_client: Client, emulator: Emulator, customer_id: str, settings: Any
+) -> None:
+    settings.PORTAL_LINKS_VISIBLE_SECONDS = 600
+    assert "this page hides them after 10 minutes." in _links_page(agent_client, customer_id, [])
