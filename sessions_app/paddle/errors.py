@@ -9,6 +9,10 @@ class FieldError:
     message: str
 
 
+# The client's codes for "Paddle did not answer in time" (ours) and Paddle's own 504.
+_TIMEOUT_CODES = frozenset({"timeout", "deadline_exceeded", "gateway_timeout"})
+
+
 class PaddleError(Exception):
     """Base of every Paddle failure; `code`, `detail`, HTTP `status` and Paddle's `request_id`."""
 
@@ -30,6 +34,11 @@ class PaddleError(Exception):
     def error_code(self) -> str:
         """What the audit log records: the code Paddle or the client gave, else the kind of error."""
         return self.code or type(self).__name__
+
+    @property
+    def timed_out(self) -> bool:
+        """Paddle did not answer in time: the client's own timeout or deadline, or Paddle's 504."""
+        return self.code in _TIMEOUT_CODES
 
 
 class PaddleNotFound(PaddleError):

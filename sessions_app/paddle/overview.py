@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from portal_admin.logging import path_var, request_id_var, user_var
 
+from .client import PaddleClient
 from .config import get_client
 from .errors import PaddleAuthError, PaddleError, PaddleNotFound, PaddleRateLimited
 from .types import Customer, PaymentMethod, Subscription, Transaction
@@ -99,14 +100,9 @@ def fetch_customer_page(customer_id: str) -> CustomerPage:
     Every call has ended when this returns: no Paddle call outlives the request.
     """
     client = get_client()
-    subscriptions = _in_paddle_thread(lambda: client.list_subscriptions(customer_id))
     methods = _in_paddle_thread(lambda: client.list_payment_methods(customer_id))
     payments = _in_paddle_thread(lambda: client.list_transactions(customer_id, PAYMENT_STATUSES))
-    try:
-        customer = client.get_customer(customer_id)
-    finally:
-        wait(_calls(subscriptions, methods, payments))
-    overview = CustomerOverview(customer=customer, subscriptions=tuple(subscriptions.result()))
+    overview = _overview(client, customer_id, alongside=(methods, payments))
     return CustomerPage(
         overview=overview,
         payment_methods=_section(methods, "payment methods", "payment_method.read"),
@@ -117,10 +113,6 @@ def fetch_customer_page(customer_id: str) -> CustomerPage:
             keep=lambda t: t.failed_or_past_due,
         ),
     )
-
-
-def _calls(*futures: "Future[Any]") -> "list[Future[Any]]":
-    return list(futures)
 
 
 def _section(
@@ -145,7 +137,7 @@ def _plain_reason(exc: PaddleError, what: str, permission: str) -> str:
         why = "Paddle is busy. Reload the page in a minute."
     elif isinstance(exc, PaddleNotFound):
         why = "Paddle does not know them for this customer."
-    elif exc.code in ("timeout", "deadline_exceeded", "gateway_timeout"):
+    elif exc.timed_out:
         why = "Paddle did not answer in time. Reload the page to try again."
     else:
         why = "Paddle could not be reached or answered badly. Reload the page to try again."
@@ -155,10 +147,17 @@ def _plain_reason(exc: PaddleError, what: str, permission: str) -> str:
 def fetch_customer_overview(customer_id: str) -> CustomerOverview:
     """The customer and all their subscriptions, fetched concurrently (two HTTP calls): what the
     confirm page and the link service check ownership against."""
-    client = get_client()
+    return _overview(get_client(), customer_id)
+
+
+def _overview(
+    client: PaddleClient, customer_id: str, *, alongside: Sequence["Future[Any]"] = ()
+) -> CustomerOverview:
+    """The customer (in this thread) and their subscriptions (on a pool thread) at once; returns
+    once they and the calls `alongside` have all ended, so no Paddle call outlives the request."""
     subscriptions = _in_paddle_thread(lambda: client.list_subscriptions(customer_id))
     try:
         customer = client.get_customer(customer_id)
     finally:
-        wait([subscriptions])  # no Paddle call outlives the request
+        wait([subscriptions, *alongside])
     return CustomerOverview(customer=customer, subscriptions=tuple(subscriptions.result()))

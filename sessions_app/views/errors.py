@@ -8,9 +8,6 @@ from django.shortcuts import render
 
 from ..paddle.errors import PaddleAuthError, PaddleError, PaddleNotFound, PaddleRateLimited, PaddleRejected
 
-# The client's codes for "Paddle did not answer in time" (ours) and Paddle's own 504.
-_TIMEOUT_CODES = frozenset({"timeout", "deadline_exceeded", "gateway_timeout"})
-
 
 @dataclass(frozen=True)
 class PaddleProblem:
@@ -45,7 +42,7 @@ def describe(exc: PaddleError) -> PaddleProblem:
     elif isinstance(exc, PaddleRejected):
         status, title = 502, "Paddle refused the request"
         message = f"Paddle refused the request: {exc.detail}"
-    elif exc.code in _TIMEOUT_CODES:
+    elif exc.timed_out:
         status, title = 504, "Paddle did not answer in time"
         message = "Paddle did not answer in time. Try again in a moment."
     else:
