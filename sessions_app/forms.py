@@ -68,6 +68,11 @@ class SubscriptionIdsField(forms.Field):
             raise ValidationError("A ticked subscription id is malformed.", code="malformed")
 
 
+def error_messages(form: forms.Form) -> list[str]:
+    """Every message of a form that did not validate, field by field, as plain strings."""
+    return [str(message) for errors in form.errors.values() for message in errors]
+
+
 def reject_control_characters(value: str) -> None:
     if any(unicodedata.category(ch) == "Cc" for ch in value):
         raise ValidationError("The reason may not contain control characters.", code="control_characters")

@@ -21,7 +21,13 @@ from ..permissions import has_role_permission, role_required
 from ..roles import APPROVE_PORTAL_SESSION, CREATE_PORTAL_SESSION, LOOKUP_CUSTOMER
 from .errors import paddle_error_response
 from .portal import links_response
-from .refusals import back_to_confirm, confirm_url, refusal_response, submission_refused, submitted_work
+from .refusals import (
+    confirm_url,
+    invalid_submission,
+    refusal_response,
+    submission_refused,
+    submitted_work,
+)
 from .request_types import ConsoleRequest
 
 
@@ -31,17 +37,12 @@ from .request_types import ConsoleRequest
 @never_cache
 def approval_request(request: ConsoleRequest, customer_id: str) -> HttpResponse:
     """The confirm page's fields, sent to a manager instead of creating links."""
-    context = context_of(request)
     form = PortalSessionForm(request.POST)
     if not form.is_valid():
-        problems = [str(message) for errors in form.errors.values() for message in errors]
-        refusal = service.refuse_invalid_input(context=context, customer_id=customer_id, problems=problems)
-        if "subscription_ids" in form.errors:  # tampered ticks: no confirm page to go back to
-            return refusal_response(request, customer_id, refusal)
-        return back_to_confirm(request, customer_id, refusal, work=submitted_work(request, form))
+        return invalid_submission(request, customer_id, form)
     try:
         row = service.request_approval(
-            context=context,
+            context=context_of(request),
             customer_id=customer_id,
             subscription_ids=form.cleaned_data["subscription_ids"],
             reason=form.cleaned_data["reason"],

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..context import context_of
 from ..customers import recent_customers, search_customers, view_customer
-from ..forms import MAX_SUBSCRIPTIONS, HelpdeskForm, SearchForm
+from ..forms import MAX_SUBSCRIPTIONS, HelpdeskForm, SearchForm, error_messages
 from ..links import history, kill_switch
 from ..paddle import ids
 from ..paddle.client import MAX_SEARCH_RESULTS
@@ -142,4 +142,4 @@ def _helpdesk(request: ConsoleRequest) -> tuple[dict[str, str], list[str]]:
     prefills = {
         name: form.cleaned_data[name] for name in ("ticket", "requester") if form.cleaned_data.get(name)
     }
-    return prefills, [str(message) for errors in form.errors.values() for message in errors]
+    return prefills, error_messages(form)

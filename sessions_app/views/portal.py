@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..accounts import step_up
 from ..context import context_of
-from ..forms import MAX_REASON_LENGTH, ConfirmForm, PortalSessionForm
+from ..forms import MAX_REASON_LENGTH, ConfirmForm, PortalSessionForm, error_messages
 from ..links import history, service
 from ..links.refusals import InvalidInput, LinkRefusal
 from ..links.requester import MAX_EMAIL_LENGTH, Delivery
@@ -30,8 +29,8 @@ from .errors import paddle_error_response
 from .links_page import links_page
 from .refusals import (
     Banner,
-    back_to_confirm,
     confirm_url,
+    invalid_submission,
     refusal_response,
     submission_refused,
     submitted_work,
@@ -72,7 +71,7 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
     form = ConfirmForm(data)
     form.is_valid()
     if "subscription_ids" in form.errors:
-        return refusal_response(request, customer_id, InvalidInput(_messages(form)))
+        return refusal_response(request, customer_id, InvalidInput(error_messages(form)))
     if request.method == "POST":
         url = confirm_url(
             customer_id,
@@ -91,7 +90,7 @@ def portal_session_confirm(request: ConsoleRequest, customer_id: str) -> HttpRes
         subscription_ids=form.cleaned_data["subscription_ids"],
         requester_email=requester_email,
         reason=form.cleaned_data.get("ticket") or "",
-        errors=[message for message in _messages(form) if message not in shown],
+        errors=[message for message in error_messages(form) if message not in shown],
         raw_requester=data.get("requester_email", "")[: MAX_EMAIL_LENGTH + 1],
         delivery=form.cleaned_data.get("delivery") or Delivery.EMAIL,
         banner=banner,
@@ -179,18 +178,12 @@ def portal_session_create(request: ConsoleRequest, customer_id: str) -> HttpResp
     Only the links page is this POST's own response; anything else is a 303 to a GET page: back
     to the confirm page with the work kept and the problem in a banner, or where the email went.
     """
-    context = context_of(request)
     form = PortalSessionForm(request.POST)
     if not form.is_valid():
-        refusal = service.refuse_invalid_input(
-            context=context, customer_id=customer_id, problems=_messages(form)
-        )
-        if "subscription_ids" in form.errors:  # tampered ticks: no confirm page to go back to
-            return refusal_response(request, customer_id, refusal)
-        return back_to_confirm(request, customer_id, refusal, work=submitted_work(request, form))
+        return invalid_submission(request, customer_id, form)
     try:
         issued = service.issue(
-            context=context,
+            context=context_of(request),
             customer_id=customer_id,
             subscription_ids=form.cleaned_data["subscription_ids"],
             reason=form.cleaned_data["reason"],
@@ -215,10 +208,6 @@ def portal_session_emailed(request: ConsoleRequest, customer_id: str) -> HttpRes
         message = "No link to this customer was emailed from this sign-in; the customer page lists them all."
         return render(request, "404.html", {"message": message}, status=404)
     return render(request, "portal/emailed.html", {"emailed": emailed, "customer": emailed.customer})
-
-
-def _messages(form: Form) -> list[str]:
-    return [str(message) for errors in form.errors.values() for message in errors]
 
 
 def links_response(

@@ -21,8 +21,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from ..forms import MAX_REASON_LENGTH
-from ..links import approvals, kill_switch
+from ..context import context_of
+from ..forms import MAX_REASON_LENGTH, error_messages
+from ..links import approvals, kill_switch, service
 from ..links.refusals import (
     ApprovalRequired,
     ConfirmationRefused,
@@ -243,6 +244,18 @@ def submission_refused(
     if isinstance(problem, (PaddleError, *_MENDABLE)):
         return back_to_confirm(request, customer_id, problem, work=work)
     return refusal_response(request, customer_id, problem)
+
+
+def invalid_submission(request: HttpRequest, customer_id: str, form: Form) -> HttpResponse:
+    """A confirm page's submission that did not validate: audited (nothing of it recorded), then
+    back to the confirm page with the work kept, or, for tampered ticks, the refusal's own page
+    (there is no confirm page to go back to)."""
+    refusal = service.refuse_invalid_input(
+        context=context_of(request), customer_id=customer_id, problems=error_messages(form)
+    )
+    if "subscription_ids" in form.errors:
+        return refusal_response(request, customer_id, refusal)
+    return back_to_confirm(request, customer_id, refusal, work=submitted_work(request, form))
 
 
 def submitted_work(request: HttpRequest, form: Form) -> dict[str, object]:
